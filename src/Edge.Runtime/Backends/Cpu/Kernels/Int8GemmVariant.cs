@@ -1,0 +1,18 @@
+namespace Edge.Runtime.Backends.Cpu.Kernels;
+
+/// <summary>Implementations of the int8 GEMM; every one is bit-exact to <see cref="Reference"/>.</summary>
+public enum Int8GemmVariant
+{
+    /// <summary>Portable scalar code: the oracle for the others.</summary>
+    Reference,
+    /// <summary>256-bit AVX2, exact on full-range u8×s8 (no saturating vpmaddubsw on raw operands).</summary>
+    Avx2,
+    /// <summary>512-bit AVX-512BW, exact likewise.</summary>
+    Avx512,
+    /// <summary>256-bit AVX-VNNI vpdpbusd.</summary>
+    AvxVnni,
+    /// <summary>ARM64 widening AdvSimd multiply-accumulate.</summary>
+    AdvSimd,
+    /// <summary>ARM64 dot-product extension (sdot/udot).</summary>
+    Dp,
+}
