@@ -34,7 +34,7 @@ public sealed class ExpandOperator : Operator
     {
         var output = context.OutputShape(0);
         var strides = Broadcasting.Strides(context.InputShape(0), output);
-        return new StridedKernel(StridedCopy.Create(output.Dims, strides, 0, context.InputType(0).SizeOf()));
+        return new StridedKernel(StridedCopy.Create(output.Dims, strides, 0, context.InputType(0).SizeOf(), context.InputShape(0).ElementCount));
     }
 
     public override long CountOperations(NodeContext context) => 0;

@@ -28,7 +28,7 @@ public sealed class SliceOperator : Operator
             if (counts[d] > 0)
                 baseOffset += starts[d] * inputStrides[d];
         }
-        return new StridedKernel(StridedCopy.Create(counts, strides, baseOffset, context.InputType(0).SizeOf()));
+        return new StridedKernel(StridedCopy.Create(counts, strides, baseOffset, context.InputType(0).SizeOf(), input.ElementCount));
     }
 
     public override long CountOperations(NodeContext context) => 0;

@@ -29,7 +29,7 @@ public sealed class TransposeOperator : Operator
         for (int d = 0; d < perm.Length; d++)
             strides[d] = inputStrides[perm[d]];
         // Axes that stay in order merge into contiguous runs; a swapped pair becomes a tiled 2-D transpose.
-        return new StridedKernel(StridedCopy.Create(context.OutputShape(0).Dims, strides, 0, context.InputType(0).SizeOf()));
+        return new StridedKernel(StridedCopy.Create(context.OutputShape(0).Dims, strides, 0, context.InputType(0).SizeOf(), input.ElementCount));
     }
 
     public override long CountOperations(NodeContext context) => 0;

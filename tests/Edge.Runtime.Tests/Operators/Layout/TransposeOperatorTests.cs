@@ -31,6 +31,8 @@ public sealed class TransposeOperatorTests
         { [2, 3, 4, 5, 6], [4, 0, 3, 1, 2] },
         { [5, 0, 3], [2, 0, 1] },           // empty
         { [6], [0] },
+        { [64, 48], [1, 0] },               // whole 8x8 SIMD blocks
+        { [2, 19, 8, 21], [0, 3, 2, 1] },   // batched, ragged edges
     };
 
     [Theory]
