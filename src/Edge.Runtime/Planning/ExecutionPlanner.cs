@@ -59,6 +59,9 @@ public sealed class ExecutionPlanner
                     if (node.Outputs[o].Length > 0 && !context.IsOutputInferred(o))
                         throw context.Fail($"output {o} '{node.Outputs[o]}' was not inferred");
 
+                if (op.CanFold && TryUseKnownOutputs(context, constants))
+                    continue;
+
                 bool allConstant = Enumerable.Range(0, context.InputCount).All(i => !context.HasInput(i) || context.InputValue(i) is not null);
                 if (op.CanFold && allConstant && context.InputCount > 0)
                 {
@@ -136,6 +139,27 @@ public sealed class ExecutionPlanner
             }
         }
         return new NodeContext(node, types, shapes, values);
+    }
+
+    /// <summary>Records outputs the operator could compute from shapes alone as constants; false unless all are known.</summary>
+    private static bool TryUseKnownOutputs(NodeContext context, Dictionary<string, Tensor> constants)
+    {
+        var outputs = context.Node.Outputs;
+        bool anyKnown = false;
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            if (outputs[o].Length == 0)
+                continue;
+            if (context.OutputValue(o) is null)
+                return false;
+            anyKnown = true;
+        }
+        if (!anyKnown)
+            return false;
+        for (int o = 0; o < outputs.Count; o++)
+            if (outputs[o].Length > 0)
+                constants[outputs[o]] = context.OutputValue(o)!;
+        return true;
     }
 
     private static void Fold(Operator op, NodeContext context, Dictionary<string, Tensor> constants)
