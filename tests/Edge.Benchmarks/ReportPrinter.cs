@@ -19,7 +19,7 @@ internal static class ReportPrinter
     public static void Print(BenchmarkReport report, TextWriter w)
     {
         w.WriteLine();
-        w.WriteLine("== Latency (p50; p90 in parentheses) ==");
+        w.WriteLine("== Latency (p50 and p90 in ms; runs ORT/Edge) ==");
         w.WriteLine($"{"model",-34} | {"batch",5} | {"threads",7} | {"ORT p50 ms",11} | {"Edge p50 ms",11} | {"Edge/ORT",8} | ORT p90 | Edge p90 | runs");
         foreach (var r in report.Latency)
         {
