@@ -18,8 +18,11 @@ public abstract class BroadcastBinaryOperator : Operator
         context.SetOutput(0, type, ElementwiseShapes.Broadcast(context, context.InputShape(0), context.InputShape(1)));
     }
 
-    public override Kernel CreateKernel(NodeContext context) =>
-        CreateKernel(context.InputType(0), context.InputShape(0), context.InputShape(1), context.OutputShape(0));
+    public override Kernel CreateKernel(NodeContext context)
+    {
+        var (output, inputs) = BroadcastCoalescing.Coalesce(context.OutputShape(0), context.InputShape(0), context.InputShape(1));
+        return CreateKernel(context.InputType(0), inputs[0], inputs[1], output);
+    }
 
     /// <summary>The kernel for inputs of <paramref name="type"/> (one of float, int32, int64, uint8, int8).</summary>
     protected abstract Kernel CreateKernel(DataType type, TensorShape a, TensorShape b, TensorShape output);

@@ -205,3 +205,45 @@ internal readonly struct SquareFunction : IVectorFunction
 {
     public Vector<float> Apply(Vector<float> x) => x * x;
 }
+
+/// <summary>
+/// Merges adjacent axes along which every input is broadcast the same way (all full, or all size 1
+/// for a given input), so that e.g. [N,C,H,W] ⊕ [1,C,1,1] runs as [N,C,H·W] ⊕ [1,C,1]: longer
+/// contiguous runs, hence more of the loop vectorised. Element order is unchanged.
+/// </summary>
+internal static class BroadcastCoalescing
+{
+    public static (TensorShape Output, TensorShape[] Inputs) Coalesce(TensorShape output, params TensorShape[] inputs)
+    {
+        int rank = output.Rank;
+        var outDims = new List<int>();
+        var inDims = inputs.Select(_ => new List<int>()).ToArray();
+        var previous = new bool[inputs.Length];
+        for (int d = 0; d < rank; d++)
+        {
+            if (output[d] == 1)
+                continue;
+            var full = new bool[inputs.Length];
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                int i = d - (rank - inputs[k].Rank);
+                full[k] = i >= 0 && inputs[k][i] != 1;
+            }
+            if (outDims.Count > 0 && full.AsSpan().SequenceEqual(previous))
+            {
+                outDims[^1] *= output[d];
+                for (int k = 0; k < inputs.Length; k++)
+                    if (full[k])
+                        inDims[k][^1] *= output[d];
+            }
+            else
+            {
+                outDims.Add(output[d]);
+                for (int k = 0; k < inputs.Length; k++)
+                    inDims[k].Add(full[k] ? output[d] : 1);
+            }
+            previous = full;
+        }
+        return (new TensorShape(outDims.ToArray()), inDims.Select(l => new TensorShape(l.ToArray())).ToArray());
+    }
+}

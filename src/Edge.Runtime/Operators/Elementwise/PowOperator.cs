@@ -23,9 +23,9 @@ public sealed class PowOperator : Operator
 
     public override Kernel CreateKernel(NodeContext context)
     {
-        var a = context.InputShape(0);
-        var b = context.InputShape(1);
-        var output = context.OutputShape(0);
+        var (output, inputs) = BroadcastCoalescing.Coalesce(context.OutputShape(0), context.InputShape(0), context.InputShape(1));
+        var a = inputs[0];
+        var b = inputs[1];
         var exponentType = context.InputType(1);
         if (context.InputType(0) != DataType.Float32)
         {

@@ -28,7 +28,8 @@ public abstract class VariadicBroadcastOperator : Operator
         var shapes = new TensorShape[context.InputCount];
         for (int i = 0; i < shapes.Length; i++)
             shapes[i] = context.InputShape(i);
-        return CreateKernel(context.InputType(0), shapes, context.OutputShape(0));
+        var (output, inputs) = BroadcastCoalescing.Coalesce(context.OutputShape(0), shapes);
+        return CreateKernel(context.InputType(0), inputs, output);
     }
 
     /// <summary>The kernel for inputs of <paramref name="type"/> (one of float, int32, int64, uint8, int8).</summary>

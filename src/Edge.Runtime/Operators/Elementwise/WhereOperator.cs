@@ -21,7 +21,8 @@ public sealed class WhereOperator : Operator
 
     public override Kernel CreateKernel(NodeContext context)
     {
-        var layout = new BroadcastLayout(context.OutputShape(0), context.InputShape(0), context.InputShape(1), context.InputShape(2));
+        var (output, inputs) = BroadcastCoalescing.Coalesce(context.OutputShape(0), context.InputShape(0), context.InputShape(1), context.InputShape(2));
+        var layout = new BroadcastLayout(output, inputs);
         // Selection only moves bytes: one kernel per element size serves every type.
         return context.InputType(1).SizeOf() switch
         {

@@ -36,6 +36,18 @@ public sealed class BinaryArithmeticTests
     }
 
     [Fact]
+    public void PerChannelBiasOverNchwMatchesNaiveIndexing()
+    {
+        // [2,3,5,7] + [3,1,1]: axes H and W merge into one run per channel.
+        var shape = new TensorShape(2, 3, 5, 7);
+        var x = Enumerable.Range(0, shape.ElementCount).Select(i => (float)i).ToArray();
+        var bias = new float[] { 1000, 2000, 3000 };
+        var result = Run("Add", 14, [Tensor.FromArray(shape, x), Tensor.FromArray(new TensorShape(3, 1, 1), bias)])[0].AsSpan<float>().ToArray();
+        for (int i = 0; i < x.Length; i++)
+            Assert.Equal(x[i] + bias[i / 35 % 3], result[i]);
+    }
+
+    [Fact]
     public void LongRunsTakeTheVectorPathAndTail()
     {
         var a = Enumerable.Range(0, 67).Select(i => (long)i * 1_000_000_007L).ToArray();
