@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Edge.Runtime.Tensors;
 
 namespace Edge.Runtime.Operators.Elementwise;
@@ -34,18 +37,41 @@ public sealed class WhereOperator : Operator
 
     public override long CountOperations(NodeContext context) => 0;
 
+    /// <summary>Selects 8 float/int32 lanes at a time from a contiguous bool condition; returns how many elements it did.</summary>
+    private static int SelectInt32(ReadOnlySpan<byte> condition, ReadOnlySpan<int> x, int xStep, ReadOnlySpan<int> y, int yStep, Span<int> output)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+            return 0;
+        var xScalar = Vector256.Create(x[0]);
+        var yScalar = Vector256.Create(y[0]);
+        int i = 0;
+        for (; i <= output.Length - 8; i += 8)
+        {
+            // 8 bool bytes widened to 8 int lanes; any non-zero byte counts as true.
+            var bytes = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(condition.Slice(i, 8))).AsByte();
+            var words = Vector128.WidenLower(bytes);
+            var lanes = Vector256.Create(Vector128.WidenLower(words), Vector128.WidenUpper(words)).AsInt32();
+            var mask = Vector256.GreaterThan(lanes, Vector256<int>.Zero);
+            var xv = xStep == 0 ? xScalar : Vector256.Create(x.Slice(i, 8));
+            var yv = yStep == 0 ? yScalar : Vector256.Create(y.Slice(i, 8));
+            Vector256.ConditionalSelect(mask, xv, yv).CopyTo(output.Slice(i, 8));
+        }
+        return i;
+    }
+
     private sealed class WhereKernel<T>(BroadcastLayout layout) : Kernel where T : unmanaged
     {
         public override void Execute(KernelContext context)
         {
             var condition = context.Input(0).Bytes;
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(context.Input(1).Bytes);
-            var y = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(context.Input(2).Bytes);
-            var output = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(context.Output(0).Bytes);
+            var x = MemoryMarshal.Cast<byte, T>(context.Input(1).Bytes);
+            var y = MemoryMarshal.Cast<byte, T>(context.Input(2).Bytes);
+            var output = MemoryMarshal.Cast<byte, T>(context.Output(0).Bytes);
             Span<int> index = stackalloc int[layout.Rank];
             Span<int> offsets = stackalloc int[3];
             index.Clear();
             offsets.Clear();
+            // Bool is one byte: the condition advances by 0 or 1 byte per element.
             int cStep = layout.InnerSteps[0], xStep = layout.InnerSteps[1], yStep = layout.InnerSteps[2];
             int length = layout.RunLength;
             for (int run = 0, start = 0; run < layout.Runs; run++, start += length)
@@ -54,8 +80,21 @@ public sealed class WhereOperator : Operator
                 var xs = x[offsets[1]..];
                 var ys = y[offsets[2]..];
                 var o = output.Slice(start, length);
-                for (int i = 0; i < o.Length; i++)
-                    o[i] = c[i * cStep] != 0 ? xs[i * xStep] : ys[i * yStep];
+                if (cStep == 0)
+                {
+                    // One condition for the whole run: a copy or a fill.
+                    var source = c[0] != 0 ? xs : ys;
+                    if ((c[0] != 0 ? xStep : yStep) == 0)
+                        o.Fill(source[0]);
+                    else
+                        source[..length].CopyTo(o);
+                }
+                else
+                {
+                    int i = typeof(T) == typeof(int) ? SelectInt32(c, MemoryMarshal.Cast<T, int>(xs), xStep, MemoryMarshal.Cast<T, int>(ys), yStep, MemoryMarshal.Cast<T, int>(o)) : 0;
+                    for (; i < o.Length; i++)
+                        o[i] = c[i] != 0 ? xs[i * xStep] : ys[i * yStep];
+                }
                 layout.Advance(index, offsets);
             }
         }

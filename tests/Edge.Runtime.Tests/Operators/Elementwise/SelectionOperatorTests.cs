@@ -18,6 +18,29 @@ public sealed class SelectionOperatorTests
     }
 
     [Fact]
+    public void WhereOverLongFloatRunsMatchesScalarSelection()
+    {
+        // A causal mask [1,1,S,S] over scores [2,3,S,S] with a scalar fill: the vectorised 8-lane path plus a tail.
+        const int s = 13;
+        var mask = Enumerable.Range(0, s * s).Select(i => i % s <= i / s).ToArray();
+        var scores = Enumerable.Range(0, 6 * s * s).Select(i => i * 0.25f).ToArray();
+        var result = Run("Where", 16, [Tensor.FromArray(new TensorShape(1, 1, s, s), mask), Tensor.FromArray(new TensorShape(2, 3, s, s), scores), Tensor.Scalar(-1e9f)])[0].AsSpan<float>().ToArray();
+        for (int i = 0; i < scores.Length; i++)
+            Assert.Equal(mask[i % (s * s)] ? scores[i] : -1e9f, result[i]);
+    }
+
+    [Fact]
+    public void WhereWithConditionBroadcastAlongRunsCopiesOrFills()
+    {
+        var condition = Tensor.FromArray(new TensorShape(3, 1), new[] { true, false, true });
+        var x = Tensor.FromArray(new TensorShape(3, 4), Enumerable.Range(0, 12).ToArray());
+        var y = Tensor.FromArray(new TensorShape(1, 4), new[] { -1, -2, -3, -4 });
+        Assert.Equal(new[] { 0, 1, 2, 3, -1, -2, -3, -4, 8, 9, 10, 11 }, Run("Where", 16, [condition, x, y])[0].AsSpan<int>().ToArray());
+        var scalarY = Run("Where", 16, [condition, x, Tensor.Scalar(7)])[0].AsSpan<int>().ToArray();
+        Assert.Equal(new[] { 0, 1, 2, 3, 7, 7, 7, 7, 8, 9, 10, 11 }, scalarY);
+    }
+
+    [Fact]
     public void WhereSelectsBoolValues()
     {
         var condition = Tensor.FromArray(new TensorShape(3), new[] { true, false, true });
