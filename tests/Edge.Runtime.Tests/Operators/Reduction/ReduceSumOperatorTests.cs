@@ -1,53 +1,11 @@
-using Edge.Onnx;
-using Edge.Onnx.Protos;
 using Edge.Runtime.Graphs;
-using Edge.Runtime.Sessions;
 using Edge.Runtime.Tensors;
-using Edge.Runtime.Tests.Conformance;
-using Edge.Runtime.Validation;
 using static Edge.Runtime.Tests.Operators.OperatorTestHarness;
 
 namespace Edge.Runtime.Tests.Operators.Reduction;
 
 public sealed class ReduceSumOperatorTests
 {
-    public static TheoryData<string> OfficialFolders()
-    {
-        var data = new TheoryData<string>();
-        foreach (string name in new[]
-        {
-            "test_reduce_sum_default_axes_keepdims_example", "test_reduce_sum_default_axes_keepdims_random",
-            "test_reduce_sum_do_not_keepdims_example", "test_reduce_sum_do_not_keepdims_random",
-            "test_reduce_sum_empty_axes_input_noop_example", "test_reduce_sum_empty_axes_input_noop_random",
-            "test_reduce_sum_keepdims_example", "test_reduce_sum_keepdims_random",
-            "test_reduce_sum_negative_axes_keepdims_example", "test_reduce_sum_negative_axes_keepdims_random",
-        })
-            data.Add(name);
-        return data;
-    }
-
-    /// <summary>The official node tests, with the axes graph input turned into an initializer holding the test's value.</summary>
-    [Theory]
-    [MemberData(nameof(OfficialFolders))]
-    public void OfficialNodeTestPassesWithConstantAxes(string testName)
-    {
-        string folder = Path.Combine(OnnxNodeTestCatalog.Root, testName);
-        foreach (string dataSet in ModelTestRunner.DataSets(folder))
-        {
-            var model = OnnxModelReader.ReadModel(Path.Combine(folder, "model.onnx"));
-            var axes = OnnxModelReader.ReadTensor(Path.Combine(dataSet, "input_1.pb"));
-            axes.Name = model.Graph.Input[1].Name;
-            model.Graph.Initializer.Add(axes);
-            model.Graph.Input.RemoveAt(1);
-            var session = new InferenceSession(GraphImporter.Import(model));
-            var data = ModelTestRunner.ReadTensors(dataSet, "input")[0].Value;
-            var expected = ModelTestRunner.ReadTensors(dataSet, "output")[0].Value;
-            var actual = session.Run(new Dictionary<string, Tensor> { [session.Inputs[0].Name] = data })[session.Outputs[0].Name];
-            var comparison = TensorComparison.Compare("reduced", expected, actual, Tolerance.OnnxDefault);
-            Assert.True(comparison.Matches, $"{testName}: {comparison.Problem}, max abs {comparison.MaxAbsoluteError}");
-        }
-    }
-
     [Fact]
     public void AxesComputedAtRunTimeFailNamingTheNode()
     {
