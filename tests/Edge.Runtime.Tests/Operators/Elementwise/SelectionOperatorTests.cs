@@ -1,5 +1,5 @@
 using Edge.Runtime.Tensors;
-using static Edge.Runtime.Tests.Operators.OperatorTestHarness;
+using static Edge.Runtime.Tests.Operators.Elementwise.OperatorTestHarness;
 
 namespace Edge.Runtime.Tests.Operators.Elementwise;
 

@@ -1,6 +1,6 @@
 using Edge.Runtime.Graphs;
 using Edge.Runtime.Tensors;
-using static Edge.Runtime.Tests.Operators.OperatorTestHarness;
+using static Edge.Runtime.Tests.Operators.Elementwise.OperatorTestHarness;
 
 namespace Edge.Runtime.Tests.Operators.Reduction;
 

@@ -3,7 +3,7 @@ using Edge.Runtime.Operators;
 using Edge.Runtime.Planning;
 using Edge.Runtime.Tensors;
 
-namespace Edge.Runtime.Tests.Operators;
+namespace Edge.Runtime.Tests.Operators.Elementwise;
 
 /// <summary>Runs one node through the real planner (inference, kernel creation, arena) for operator tests.</summary>
 internal static class OperatorTestHarness
