@@ -115,10 +115,12 @@ internal abstract class RecurrentKernel : Kernel
 
             for (int n = 0; n < batch; n++)
             {
+                // An empty sequence has no last step: its final states are zero, not the initial ones (as in ONNX Runtime).
+                bool empty = !lengths.IsEmpty && lengths[n] == 0;
                 if (!finalHidden.IsEmpty)
-                    hiddenState.Slice(n * hidden, hidden).CopyTo(finalHidden.Slice(spec.StateOffset(d, n), hidden));
+                    WriteState(hiddenState.Slice(n * hidden, hidden), finalHidden.Slice(spec.StateOffset(d, n), hidden), empty);
                 if (!finalCell.IsEmpty)
-                    cellState.Slice(n * hidden, hidden).CopyTo(finalCell.Slice(spec.StateOffset(d, n), hidden));
+                    WriteState(cellState.Slice(n * hidden, hidden), finalCell.Slice(spec.StateOffset(d, n), hidden), empty);
             }
         }
     }
@@ -155,6 +157,14 @@ internal abstract class RecurrentKernel : Kernel
     /// <summary>The projection row (gate width long) of (time, batch).</summary>
     protected ReadOnlySpan<float> ProjectionRow(in RecurrentDirectionRun run, int time, int batch) =>
         run.Projection.Slice(Spec.InputRow(time, batch) * Spec.GateWidth, Spec.GateWidth);
+
+    private static void WriteState(ReadOnlySpan<float> state, Span<float> output, bool empty)
+    {
+        if (empty)
+            output.Clear();
+        else
+            state.CopyTo(output);
+    }
 
     private static Span<float> Take(ref Span<float> workspace, int count)
     {

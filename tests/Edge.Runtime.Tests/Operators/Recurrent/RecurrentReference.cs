@@ -59,10 +59,11 @@ internal static class RecurrentReference
                         y[OutputIndex(c, t, d, n, j)] = hidden[j];
                     }
                 }
+                // ONNX Runtime reports zero final states for an empty sequence, not the initial ones.
                 for (int j = 0; j < H; j++)
                 {
-                    yh[StateIndex(c, d, n, j)] = hidden[j];
-                    yc[StateIndex(c, d, n, j)] = cell[j];
+                    yh[StateIndex(c, d, n, j)] = length == 0 ? 0 : hidden[j];
+                    yc[StateIndex(c, d, n, j)] = length == 0 ? 0 : cell[j];
                 }
             }
         }
@@ -112,7 +113,7 @@ internal static class RecurrentReference
                     }
                 }
                 for (int j = 0; j < H; j++)
-                    yh[StateIndex(c, d, n, j)] = hidden[j];
+                    yh[StateIndex(c, d, n, j)] = length == 0 ? 0 : hidden[j];
             }
         }
         return (y, yh);
