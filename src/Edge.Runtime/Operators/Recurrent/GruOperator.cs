@@ -34,7 +34,7 @@ public sealed class GruOperator : Operator
     }
 
     private sealed class GruKernel(RecurrentSpec spec, NodeContext context, RecurrentActivation[] activations, bool linearBeforeReset)
-        : RecurrentKernel(spec, context, hasCellOutput: false)
+        : RecurrentKernel(spec, context, hasCellOutput: false, linearBeforeReset ? [spec.GateWidth] : [2 * spec.HiddenSize, spec.HiddenSize])
     {
         protected override bool FillBiases(ReadOnlySpan<float> bias, Span<float> inputBias, Span<float> recurrentBias)
         {
@@ -68,9 +68,9 @@ public sealed class GruOperator : Operator
             for (int step = 0; step < Spec.SequenceLength; step++)
             {
                 if (linearBeforeReset)
-                    RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, width, run.Gates, width, batch, width, hidden, run.RecurrentBias);
+                    RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, run.Gates, width, batch, width, hidden, run.RecurrentBias);
                 else
-                    RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, width, run.Gates, width, batch, 2 * hidden, hidden, default);
+                    RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights[..(2 * hidden * hidden)], run.Gates, width, batch, 2 * hidden, hidden, default);
 
                 for (int n = 0; n < batch; n++)
                 {
@@ -95,7 +95,7 @@ public sealed class GruOperator : Operator
                 if (linearBeforeReset)
                     continue;
                 // (r ⊙ h)·Rhᵀ for every batch row at once, then the candidate gates.
-                RecurrentMatMul.Multiply(run.Cell, hidden, run.RecurrentWeights[(2 * hidden)..], width, run.Gates[(2 * hidden)..], width, batch, hidden, hidden, default);
+                RecurrentMatMul.Multiply(run.Cell, hidden, run.RecurrentWeights[(2 * hidden * hidden)..], run.Gates[(2 * hidden)..], width, batch, hidden, hidden, default);
                 for (int n = 0; n < batch; n++)
                 {
                     int time = TimeAt(run, n, step);

@@ -39,7 +39,7 @@ public sealed class LstmOperator : Operator
     }
 
     private sealed class LstmKernel(RecurrentSpec spec, NodeContext context, RecurrentActivation[] activations, bool inputForget)
-        : RecurrentKernel(spec, context, hasCellOutput: true)
+        : RecurrentKernel(spec, context, hasCellOutput: true, [spec.GateWidth])
     {
         protected override ReadOnlySpan<float> InitialCell(KernelContext context) =>
             context.OptionalInput(6) is { } c0 ? c0.AsSpan<float>() : default;
@@ -69,7 +69,7 @@ public sealed class LstmOperator : Operator
 
             for (int step = 0; step < Spec.SequenceLength; step++)
             {
-                RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, width, run.Gates, width, batch, width, hidden, default);
+                RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, run.Gates, width, batch, width, hidden, default);
                 for (int n = 0; n < batch; n++)
                 {
                     int time = TimeAt(run, n, step);

@@ -10,7 +10,7 @@ internal ref struct RecurrentDirectionRun
     /// <summary>X·Wᵀ + input-side biases for every (time, batch), in X's row order, gate width wide.</summary>
     public ReadOnlySpan<float> Projection;
 
-    /// <summary>Rᵀ packed [hidden, gates × hidden].</summary>
+    /// <summary>Rᵀ packed for <see cref="RecurrentMatMul"/>, one operand per segment the op asked for.</summary>
     public ReadOnlySpan<float> RecurrentWeights;
 
     /// <summary>Bias added to h·Rᵀ itself (GRU with linear_before_reset), gate width long; empty when none.</summary>

@@ -16,16 +16,23 @@ internal abstract class RecurrentKernel : Kernel
     private readonly bool _hasYh;
     private readonly bool _hasYc;
 
-    protected RecurrentKernel(RecurrentSpec spec, NodeContext context, bool hasCellOutput)
+    private readonly int[] _recurrentSegments;
+
+    /// <param name="recurrentSegments">
+    /// How R's gate rows split into separately packed matrices (their sum is the gate width), for ops that multiply
+    /// h by some gates' weights before others'.
+    /// </param>
+    protected RecurrentKernel(RecurrentSpec spec, NodeContext context, bool hasCellOutput, int[] recurrentSegments)
     {
         Spec = spec;
+        _recurrentSegments = recurrentSegments;
         _hasY = context.HasOutput(0);
         _hasYh = context.HasOutput(1);
         _hasYc = hasCellOutput && context.HasOutput(2);
         if (context.InputValue(1) is { } w)
-            _packedInputWeights = PackAll(w.AsSpan<float>(), spec.Directions, spec.GateWidth, spec.InputSize);
+            _packedInputWeights = PackAll(w.AsSpan<float>(), spec.Directions, [spec.GateWidth], spec.InputSize);
         if (context.InputValue(2) is { } r)
-            _packedRecurrentWeights = PackAll(r.AsSpan<float>(), spec.Directions, spec.GateWidth, spec.HiddenSize);
+            _packedRecurrentWeights = PackAll(r.AsSpan<float>(), spec.Directions, recurrentSegments, spec.HiddenSize);
     }
 
     protected RecurrentSpec Spec { get; }
@@ -73,13 +80,13 @@ internal abstract class RecurrentKernel : Kernel
         {
             ReadOnlySpan<float> wT = _packedInputWeights is { } pw
                 ? pw.AsSpan(d * spec.InputSize * gateWidth, spec.InputSize * gateWidth)
-                : Pack(w.Slice(d * gateWidth * spec.InputSize, gateWidth * spec.InputSize), gateWidth, spec.InputSize, packedW);
+                : Pack(w.Slice(d * gateWidth * spec.InputSize, gateWidth * spec.InputSize), [gateWidth], spec.InputSize, packedW);
             ReadOnlySpan<float> rT = _packedRecurrentWeights is { } pr
                 ? pr.AsSpan(d * hidden * gateWidth, hidden * gateWidth)
-                : Pack(r.Slice(d * gateWidth * hidden, gateWidth * hidden), gateWidth, hidden, packedR);
+                : Pack(r.Slice(d * gateWidth * hidden, gateWidth * hidden), _recurrentSegments, hidden, packedR);
             bool hasRecurrentBias = FillBiases(bias.IsEmpty ? default : bias.Slice(d * 2 * gateWidth, 2 * gateWidth), inputBias, recurrentBias);
 
-            RecurrentMatMul.Multiply(x, spec.InputSize, wT, gateWidth, projection, gateWidth, steps * batch, gateWidth, spec.InputSize, inputBias);
+            RecurrentMatMul.Multiply(x, spec.InputSize, wT, projection, gateWidth, steps * batch, gateWidth, spec.InputSize, inputBias);
 
             for (int n = 0; n < batch; n++)
             {
@@ -173,23 +180,24 @@ internal abstract class RecurrentKernel : Kernel
         return taken;
     }
 
-    /// <summary>Transposes one direction's [rows, cols] ONNX weight into [cols, rows].</summary>
-    private static Span<float> Pack(ReadOnlySpan<float> weights, int rows, int cols, Span<float> packed)
+    /// <summary>Packs one direction's ONNX weight ([rows, cols]) as consecutive matmul operands, one per row segment.</summary>
+    private static Span<float> Pack(ReadOnlySpan<float> weights, int[] segments, int cols, Span<float> packed)
     {
-        for (int row = 0; row < rows; row++)
+        int offset = 0;
+        foreach (int rows in segments)
         {
-            var source = weights.Slice(row * cols, cols);
-            for (int col = 0; col < cols; col++)
-                packed[col * rows + row] = source[col];
+            RecurrentMatMul.Pack(weights.Slice(offset, rows * cols), rows, cols, packed.Slice(offset, rows * cols));
+            offset += rows * cols;
         }
-        return packed;
+        return packed[..offset];
     }
 
-    private static float[] PackAll(ReadOnlySpan<float> weights, int directions, int rows, int cols)
+    private static float[] PackAll(ReadOnlySpan<float> weights, int directions, int[] segments, int cols)
     {
-        var packed = new float[directions * rows * cols];
+        int size = segments.Sum() * cols;
+        var packed = new float[directions * size];
         for (int d = 0; d < directions; d++)
-            Pack(weights.Slice(d * rows * cols, rows * cols), rows, cols, packed.AsSpan(d * rows * cols, rows * cols));
+            Pack(weights.Slice(d * size, size), segments, cols, packed.AsSpan(d * size, size));
         return packed;
     }
 }

@@ -5,54 +5,90 @@ using System.Runtime.InteropServices;
 namespace Edge.Runtime.Operators.Recurrent;
 
 /// <summary>
-/// C = bias + A·B for the recurrent ops, with B pre-packed row-major as [K, N] (the transposed ONNX weight), so
-/// that the inner loop broadcasts one A element and streams contiguous B vectors. Register-blocked 4 rows × 2
-/// vectors. TODO: switch to the shared FloatGemm once it lands; this exists only so LSTM/GRU need not wait for it.
+/// C = bias + A·B for the recurrent ops. B is packed once (at plan time for constant weights) into column panels
+/// two vectors wide, each panel k × panel-width contiguous, so the inner loop broadcasts one A element and streams
+/// B sequentially (a plain transposed weight walked column-block-wise strides by a power of two and thrashes L1).
+/// Register-blocked 4 rows × 2 vectors. TODO: switch to the shared FloatGemm once it lands; this exists only so
+/// LSTM/GRU need not wait for it.
 /// </summary>
 internal static class RecurrentMatMul
 {
+    /// <summary>Columns per packed panel.</summary>
+    public static int PanelWidth => 2 * Vector<float>.Count;
+
+    /// <summary>
+    /// Packs B = Wᵀ for C = A·B, where <paramref name="weights"/> is the ONNX weight, <paramref name="n"/> rows of
+    /// <paramref name="k"/> (row j of W is column j of B). <paramref name="packed"/> takes n × k floats: full panels,
+    /// then the remaining columns as one k × (n mod panel) block.
+    /// </summary>
+    public static void Pack(ReadOnlySpan<float> weights, int n, int k, Span<float> packed)
+    {
+        if (weights.Length < (long)n * k || packed.Length < (long)n * k)
+            throw new ArgumentException("weight or packed span is smaller than n × k");
+        int panel = PanelWidth, full = n / panel * panel;
+        for (int j0 = 0; j0 < n; j0 += panel)
+        {
+            int width = j0 < full ? panel : n - full;
+            var target = packed.Slice(j0 * k, width * k);
+            for (int jj = 0; jj < width; jj++)
+            {
+                var source = weights.Slice((j0 + jj) * k, k);
+                for (int p = 0; p < k; p++)
+                    target[p * width + jj] = source[p];
+            }
+        }
+    }
+
     /// <summary>
     /// Rows [0, m) of <paramref name="c"/> (stride <paramref name="ldc"/>) get columns [0, n) = bias + A·B, where A
-    /// is m × k with stride <paramref name="lda"/> and B is k × n with stride <paramref name="ldb"/>. An empty
+    /// is m × k with stride <paramref name="lda"/> and B was packed by <see cref="Pack"/>. An empty
     /// <paramref name="bias"/> means zero.
     /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int n, int k, ReadOnlySpan<float> bias)
+    public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB, Span<float> c, int ldc, int m, int n, int k, ReadOnlySpan<float> bias)
     {
         if (m == 0 || n == 0)
             return;
-        if ((m - 1) * (long)lda + k > a.Length || (k == 0 ? 0 : (k - 1) * (long)ldb + n) > b.Length || (m - 1) * (long)ldc + n > c.Length || (bias.Length != 0 && bias.Length < n))
+        if ((m - 1) * (long)lda + k > a.Length || (long)n * k > packedB.Length || (m - 1) * (long)ldc + n > c.Length || (bias.Length != 0 && bias.Length < n))
             throw new ArgumentException("matrix spans are smaller than their dimensions");
 
         ref float a0 = ref MemoryMarshal.GetReference(a);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
-        int width = Vector<float>.Count;
-        int j = 0;
-        for (; j <= n - 2 * width; j += 2 * width)
+        ref float biasStart = ref MemoryMarshal.GetReference(bias);
+        int width = Vector<float>.Count, panel = PanelWidth, full = n / panel * panel;
+        for (int j = 0; j < full; j += panel)
         {
-            var init0 = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)j);
-            var init1 = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)(j + width));
+            ref float b = ref MemoryMarshal.GetReference(packedB.Slice(j * k, panel * k));
+            var init0 = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref biasStart, (nuint)j);
+            var init1 = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref biasStart, (nuint)(j + width));
             int row = 0;
             for (; row <= m - 4; row += 4)
-                Block4x2(ref Unsafe.Add(ref a0, row * lda), lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, row * ldc + j), ldc, k, init0, init1);
+                Block4x2(ref Unsafe.Add(ref a0, row * lda), lda, ref b, panel, ref Unsafe.Add(ref c0, row * ldc + j), ldc, k, init0, init1);
             for (; row < m; row++)
-                Block1x2(ref Unsafe.Add(ref a0, row * lda), ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, row * ldc + j), k, init0, init1);
+                Block1x2(ref Unsafe.Add(ref a0, row * lda), ref b, panel, ref Unsafe.Add(ref c0, row * ldc + j), k, init0, init1);
         }
-        for (; j <= n - width; j += width)
+        if (full == n)
+            return;
+
+        // The last, narrower block: k × tail, row-major.
+        int tail = n - full;
+        ref float tailB = ref MemoryMarshal.GetReference(packedB.Slice(full * k, tail * k));
+        int jj = 0;
+        if (tail >= width)
         {
-            var init = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)j);
+            var init = bias.IsEmpty ? Vector<float>.Zero : Vector.LoadUnsafe(ref biasStart, (nuint)full);
             for (int row = 0; row < m; row++)
-                Block1x1(ref Unsafe.Add(ref a0, row * lda), ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, row * ldc + j), k, init);
+                Block1x1(ref Unsafe.Add(ref a0, row * lda), ref tailB, tail, ref Unsafe.Add(ref c0, row * ldc + full), k, init);
+            jj = width;
         }
-        for (; j < n; j++)
+        for (; jj < tail; jj++)
         {
             for (int row = 0; row < m; row++)
             {
-                float sum = bias.IsEmpty ? 0f : bias[j];
+                float sum = bias.IsEmpty ? 0f : bias[full + jj];
                 ref float aRow = ref Unsafe.Add(ref a0, row * lda);
                 for (int p = 0; p < k; p++)
-                    sum += Unsafe.Add(ref aRow, p) * Unsafe.Add(ref b0, p * ldb + j);
-                Unsafe.Add(ref c0, row * ldc + j) = sum;
+                    sum += Unsafe.Add(ref aRow, p) * Unsafe.Add(ref tailB, p * tail + jj);
+                Unsafe.Add(ref c0, row * ldc + full + jj) = sum;
             }
         }
     }
