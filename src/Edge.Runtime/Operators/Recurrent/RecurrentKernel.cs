@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Edge.Runtime.Tensors;
 
 namespace Edge.Runtime.Operators.Recurrent;
 
@@ -15,7 +14,6 @@ internal abstract class RecurrentKernel : Kernel
     private readonly bool _hasY;
     private readonly bool _hasYh;
     private readonly bool _hasYc;
-
     private readonly int[] _recurrentSegments;
 
     /// <param name="recurrentSegments">
