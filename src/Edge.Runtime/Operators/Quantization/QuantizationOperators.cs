@@ -5,5 +5,12 @@ internal static class QuantizationOperators
 {
     public static void Register(OperatorRegistry registry)
     {
+        registry.Add(new QuantizeLinearOperator());
+        registry.Add(new DequantizeLinearOperator());
+        registry.Add(new DynamicQuantizeLinearOperator());
+        registry.Add(new MatMulIntegerOperator());
+        registry.Add(new QLinearMatMulOperator());
+        registry.Add(new ConvIntegerOperator());
+        registry.Add(new QLinearConvOperator());
     }
 }
