@@ -12,5 +12,11 @@ internal static class QuantizationOperators
         registry.Add(new QLinearMatMulOperator());
         registry.Add(new ConvIntegerOperator());
         registry.Add(new QLinearConvOperator());
+        registry.Add(new QLinearAddOperator());
+        registry.Add(new QLinearMulOperator());
+        registry.Add(new QLinearGlobalAveragePoolOperator());
+        registry.Add(new QLinearConcatOperator());
+        registry.Add(new MatMulIntegerToFloatOperator());
+        registry.Add(new DynamicQuantizeMatMulOperator());
     }
 }
