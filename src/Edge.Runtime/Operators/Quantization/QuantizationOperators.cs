@@ -16,6 +16,7 @@ internal static class QuantizationOperators
         registry.Add(new QLinearMulOperator());
         registry.Add(new QLinearGlobalAveragePoolOperator());
         registry.Add(new QLinearConcatOperator());
+        registry.Add(new QGemmOperator());
         registry.Add(new MatMulIntegerToFloatOperator());
         registry.Add(new DynamicQuantizeMatMulOperator());
     }
