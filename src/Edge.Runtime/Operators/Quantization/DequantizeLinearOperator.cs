@@ -64,13 +64,8 @@ public sealed class DequantizeLinearOperator : Operator
             {
                 var vScale = Vector256.Create(scale);
                 var vZero = Vector256.Create(zeroPoint);
-                Span<int> lanes = stackalloc int[8];
                 for (; i <= x.Length - 8; i += 8)
-                {
-                    for (int j = 0; j < 8; j++)
-                        lanes[j] = signed ? (sbyte)x[i + j] : x[i + j];
-                    (Vector256.ConvertToSingle(Vector256.Create<int>(lanes) - vZero) * vScale).CopyTo(y.Slice(i, 8));
-                }
+                    (Vector256.ConvertToSingle(Requantizer.WidenEight(x, i, signed) - vZero) * vScale).CopyTo(y.Slice(i, 8));
             }
             for (; i < x.Length; i++)
                 y[i] = (float)((signed ? (sbyte)x[i] : x[i]) - zeroPoint) * scale;

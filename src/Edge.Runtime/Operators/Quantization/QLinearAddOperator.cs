@@ -44,12 +44,11 @@ public sealed class QLinearAddOperator : Operator
                 var vLo = Vector256.Create(lo);
                 var vHi = Vector256.Create(hi);
                 var vcZero = Vector256.Create(p.CZero);
-                Span<int> lanes = stackalloc int[8];
                 Span<int> result = stackalloc int[8];
                 for (; i <= c.Length - 8; i += 8)
                 {
-                    var fa = Vector256.ConvertToSingle(QLinearBinary.Load(a, aStep, i, signed, lanes) - vaZero) * vaScale;
-                    var fb = Vector256.ConvertToSingle(QLinearBinary.Load(b, bStep, i, signed, lanes) - vbZero) * vbScale;
+                    var fa = Vector256.ConvertToSingle(QLinearBinary.Load(a, aStep, i, signed) - vaZero) * vaScale;
+                    var fb = Vector256.ConvertToSingle(QLinearBinary.Load(b, bStep, i, signed) - vbZero) * vbScale;
                     var v = Vector256.Min(Vector256.Max((fa + fb) / vcScale, vLo), vHi);
                     (Vector256.ConvertToInt32(Vector256.Round(v)) + vcZero).CopyTo(result);
                     for (int j = 0; j < 8; j++)

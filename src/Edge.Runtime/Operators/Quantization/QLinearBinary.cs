@@ -58,12 +58,6 @@ internal sealed class QLinearBinary(BroadcastRuns runs, bool signed)
 
     /// <summary>Eight elements from <paramref name="start"/> (or one broadcast value when <paramref name="step"/> is 0) widened to int32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Load(ReadOnlySpan<byte> data, int step, int start, bool signed, Span<int> lanes)
-    {
-        if (step == 0)
-            return Vector256.Create(Value(data, 0, signed));
-        for (int j = 0; j < 8; j++)
-            lanes[j] = Value(data, start + j, signed);
-        return Vector256.Create<int>(lanes);
-    }
+    public static Vector256<int> Load(ReadOnlySpan<byte> data, int step, int start, bool signed) =>
+        step == 0 ? Vector256.Create(Value(data, 0, signed)) : Requantizer.WidenEight(data, start, signed);
 }

@@ -82,6 +82,20 @@ internal static class Requantizer
         return (byte)(RoundToInt(Math.Clamp((float)acc * scale, lo, hi)) + zeroPoint);
     }
 
+    /// <summary>Eight bytes from <paramref name="start"/> widened to int32 lanes (sign-extended when <paramref name="signed"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> WidenEight(ReadOnlySpan<byte> data, int start, bool signed)
+    {
+        var bytes = Vector128.CreateScalar(System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(data.Slice(start, 8))).AsByte();
+        if (signed)
+        {
+            var shorts = Vector128.WidenLower(bytes.AsSByte());
+            return Vector256.Create(Vector128.WidenLower(shorts), Vector128.WidenUpper(shorts));
+        }
+        var ushorts = Vector128.WidenLower(bytes);
+        return Vector256.Create(Vector128.WidenLower(ushorts), Vector128.WidenUpper(ushorts)).AsInt32();
+    }
+
     /// <summary>Round half to even, as cvtps2dq does under the default MXCSR mode.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RoundToInt(float value) => (int)MathF.Round(value, MidpointRounding.ToEven);
