@@ -21,7 +21,7 @@ internal sealed class Int8Convolution
         int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
         _tileRows = Math.Clamp(65536 / Math.Max(k + 4 * n, 1), 8, 1024);
         _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
-        if (constantWeights is not null)
+        if (constantWeights is not null && !IsDepthwise)
         {
             _packed = new PackedInt8Matrix[geometry.Group];
             for (int g = 0; g < geometry.Group; g++)
@@ -59,6 +59,12 @@ internal sealed class Int8Convolution
                 for (int p0 = 0; p0 < g.OutPixels; p0 += _tileRows)
                 {
                     int rows = Math.Min(_tileRows, g.OutPixels - p0);
+                    if (IsDepthwise)
+                    {
+                        Depthwise(image, xSigned, xZero, w.Slice(grp * k, k), wSigned, groupZero[0], p0, acc[..rows]);
+                        sink.Store(b, grp, p0, rows, acc[..rows], row);
+                        continue;
+                    }
                     for (int r = 0; r < rows; r++)
                         FillPatch(image, p0 + r, pad, patches.Slice(r * k, k));
                     Int8MatMul.Multiply(patches, xSigned, rows, k, k, xZero, _packed?[grp],
@@ -66,6 +72,40 @@ internal sealed class Int8Convolution
                     sink.Store(b, grp, p0, rows, acc[..(rows * n)], row);
                 }
             }
+    }
+
+    /// <summary>One input and one output channel per group: a direct loop beats a GEMM with N = 1.</summary>
+    private bool IsDepthwise => _g.ChannelsPerGroup == 1 && _g.OutChannelsPerGroup == 1;
+
+    // Integer arithmetic, so skipping padded taps (which im2col fills with the zero point, contributing 0) is exact.
+    private void Depthwise(ReadOnlySpan<byte> plane, bool xSigned, int xZero, ReadOnlySpan<byte> kernel, bool wSigned, int wZero, int firstPixel, Span<int> acc)
+    {
+        var g = _g;
+        Span<int> weights = stackalloc int[kernel.Length];
+        for (int i = 0; i < kernel.Length; i++)
+            weights[i] = (wSigned ? (sbyte)kernel[i] : kernel[i]) - wZero;
+        for (int r = 0; r < acc.Length; r++)
+        {
+            int pixel = firstPixel + r;
+            int oy = pixel / g.OutW, ox = pixel % g.OutW;
+            int y0 = oy * g.StrideH - g.PadTop, x0 = ox * g.StrideW - g.PadLeft;
+            int sum = 0;
+            for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                int iy = y0 + ky * g.DilationH;
+                if ((uint)iy >= (uint)g.Height)
+                    continue;
+                var line = plane.Slice(iy * g.Width, g.Width);
+                var taps = weights.Slice(ky * g.KernelW, g.KernelW);
+                for (int kx = 0; kx < g.KernelW; kx++)
+                {
+                    int ix = x0 + kx * g.DilationW;
+                    if ((uint)ix < (uint)g.Width)
+                        sum += ((xSigned ? (sbyte)line[ix] : line[ix]) - xZero) * taps[kx];
+                }
+            }
+            acc[r] = sum;
+        }
     }
 
     private void FillPatch(ReadOnlySpan<byte> image, int pixel, byte pad, Span<byte> patch)

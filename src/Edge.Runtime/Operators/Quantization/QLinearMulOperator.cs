@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Edge.Runtime.Tensors;
 
 namespace Edge.Runtime.Operators.Quantization;
@@ -29,13 +30,32 @@ public sealed class QLinearMulOperator : Operator
             float ratio = p.AScale * p.BScale / p.CScale;
             float cZero = p.CZero;
             var runs = binary.Runs;
+            Span<int> result = stackalloc int[8];
             for (int r = 0; r < runs.Starts.Length; r++)
             {
                 var a = p.A[runs.AOffsets[r]..];
                 var b = p.B[runs.BOffsets[r]..];
                 var c = p.C.Slice(runs.Starts[r], runs.Length);
                 int aStep = runs.AStep, bStep = runs.BStep;
-                for (int i = 0; i < c.Length; i++)
+                int i = 0;
+                if (Vector256.IsHardwareAccelerated && c.Length >= 8)
+                {
+                    var vaZero = Vector256.Create(p.AZero);
+                    var vbZero = Vector256.Create(p.BZero);
+                    var vRatio = Vector256.Create(ratio);
+                    var vcZero = Vector256.Create(cZero);
+                    var vMin = Vector256.Create(min);
+                    var vMax = Vector256.Create(max);
+                    for (; i <= c.Length - 8; i += 8)
+                    {
+                        var product = (QLinearBinary.Load(a, aStep, i, signed) - vaZero) * (QLinearBinary.Load(b, bStep, i, signed) - vbZero);
+                        var v = Vector256.ConvertToInt32(Vector256.Round(Vector256.ConvertToSingle(product) * vRatio + vcZero));
+                        Vector256.Min(Vector256.Max(v, vMin), vMax).CopyTo(result);
+                        for (int j = 0; j < 8; j++)
+                            c[i + j] = (byte)result[j];
+                    }
+                }
+                for (; i < c.Length; i++)
                 {
                     int product = (QLinearBinary.Value(a, aStep * i, signed) - p.AZero) * (QLinearBinary.Value(b, bStep * i, signed) - p.BZero);
                     c[i] = (byte)Math.Clamp(Requantizer.RoundToInt((float)product * ratio + cZero), min, max);
