@@ -49,7 +49,9 @@ public sealed class QLinearAddOperator : Operator
                 {
                     var fa = Vector256.ConvertToSingle(QLinearBinary.Load(a, aStep, i, signed) - vaZero) * vaScale;
                     var fb = Vector256.ConvertToSingle(QLinearBinary.Load(b, bStep, i, signed) - vbZero) * vbScale;
-                    var v = Vector256.Min(Vector256.Max((fa + fb) / vcScale, vLo), vHi);
+                    var v = (fa + fb) / vcScale;
+                    v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, vLo), v, vLo);
+                    v = Vector256.ConditionalSelect(Vector256.LessThan(v, vHi), v, vHi);
                     (Vector256.ConvertToInt32(Vector256.Round(v)) + vcZero).CopyTo(result);
                     for (int j = 0; j < 8; j++)
                         c[i + j] = (byte)result[j];
@@ -59,7 +61,7 @@ public sealed class QLinearAddOperator : Operator
             {
                 float fa = (float)(QLinearBinary.Value(a, aStep * i, signed) - p.AZero) * p.AScale;
                 float fb = (float)(QLinearBinary.Value(b, bStep * i, signed) - p.BZero) * p.BScale;
-                c[i] = (byte)(Requantizer.RoundToInt(Math.Clamp((fa + fb) / p.CScale, lo, hi)) + p.CZero);
+                c[i] = (byte)(Requantizer.RoundToInt(Requantizer.Clamp((fa + fb) / p.CScale, lo, hi)) + p.CZero);
             }
         }
     }

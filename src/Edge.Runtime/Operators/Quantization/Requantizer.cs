@@ -31,7 +31,7 @@ internal static class Requantizer
             }
         }
         for (; i < input.Length; i++)
-            output[i] = (byte)(RoundToInt(Math.Clamp(input[i] / scale, lo, hi)) + zeroPoint);
+            output[i] = (byte)(RoundToInt(Clamp(input[i] / scale, lo, hi)) + zeroPoint);
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ internal static class Requantizer
         {
             int x = hasBias ? acc[i] + bias[i] : acc[i];
             float s = perColumn ? scale[i] : scale[0];
-            output[i] = (byte)(RoundToInt(Math.Clamp((float)x * s, lo, hi)) + zeroPoint);
+            output[i] = (byte)(RoundToInt(Clamp((float)x * s, lo, hi)) + zeroPoint);
         }
     }
 
@@ -79,7 +79,7 @@ internal static class Requantizer
     public static byte RequantizeOne(int acc, float scale, int zeroPoint, bool signed)
     {
         var (lo, hi) = Bounds(zeroPoint, signed);
-        return (byte)(RoundToInt(Math.Clamp((float)acc * scale, lo, hi)) + zeroPoint);
+        return (byte)(RoundToInt(Clamp((float)acc * scale, lo, hi)) + zeroPoint);
     }
 
     /// <summary>Eight bytes from <paramref name="start"/> widened to int32 lanes (sign-extended when <paramref name="signed"/>).</summary>
@@ -104,9 +104,20 @@ internal static class Requantizer
     public static (float Lo, float Hi) Bounds(int zeroPoint, bool signed) =>
         signed ? (-128 - zeroPoint, 127 - zeroPoint) : (0 - zeroPoint, 255 - zeroPoint);
 
+    /// <summary>Clamp with x86 MAXPS/MINPS semantics (the second operand wins on NaN), so NaN becomes <paramref name="lo"/> as in MLAS.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Clamp(Vector256<float> v, Vector256<float> lo, Vector256<float> hi) =>
-        Vector256.Min(Vector256.Max(v, lo), hi);
+    public static float Clamp(float v, float lo, float hi)
+    {
+        v = v > lo ? v : lo;
+        return v < hi ? v : hi;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Clamp(Vector256<float> v, Vector256<float> lo, Vector256<float> hi)
+    {
+        v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, lo), v, lo);
+        return Vector256.ConditionalSelect(Vector256.LessThan(v, hi), v, hi);
+    }
 
     // Values are already integral after Round, so the truncating conversion is exact.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -38,6 +38,24 @@ public sealed class QuantizeLinearParityTests
             .Output("y", type).AssertIdentical();
     }
 
+    [Theory]
+    [InlineData(DataType.UInt8)]
+    [InlineData(DataType.Int8)]
+    public void NonFiniteValuesQuantizeLikeOrt(DataType type)
+    {
+        var random = new Random(8);
+        var x = ParityData.Floats(random, -2, 2, 40);
+        var values = x.AsSpan<float>();
+        values[0] = float.NaN;
+        values[3] = float.PositiveInfinity;
+        values[17] = float.NegativeInfinity;
+        values[21] = float.NaN;
+        values[38] = float.NaN;
+        new OrtParity("QuantizeLinear", opset: 13)
+            .Input("x", x).Input("scale", ParityData.Scalar(0.01f)).Input("zp", ParityData.Scalar(type, type == DataType.Int8 ? 4 : 100))
+            .Output("y", type).AssertIdentical();
+    }
+
     [Fact]
     public void QuantizeWithoutZeroPointProducesUint8()
     {
