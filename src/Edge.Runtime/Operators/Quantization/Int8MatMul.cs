@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
 namespace Edge.Runtime.Operators.Quantization;
@@ -36,8 +37,18 @@ internal static class Int8MatMul
                 {
                     int zb = bZero.Length == 1 ? bZero[0] : bZero[col];
                     var bRow = rawB.Slice(col * k, k);
-                    int sum = 0;
-                    for (int kk = 0; kk < k; kk++)
+                    int sum = 0, kk = 0;
+                    if (Vector256.IsHardwareAccelerated && k >= 8)
+                    {
+                        var vaZero = Vector256.Create(aZero);
+                        var vbZero = Vector256.Create(zb);
+                        var vSum = Vector256<int>.Zero;
+                        for (; kk <= k - 8; kk += 8)
+                            vSum += (Requantizer.WidenEight(aRow, kk, aSigned) - vaZero) * (Requantizer.WidenEight(bRow, kk, bSigned) - vbZero);
+                        // Integer sums are exact in any order.
+                        sum = Vector256.Sum(vSum);
+                    }
+                    for (; kk < k; kk++)
                         sum += ((aSigned ? (sbyte)aRow[kk] : aRow[kk]) - aZero) * ((bSigned ? (sbyte)bRow[kk] : bRow[kk]) - zb);
                     cRow[col] = sum;
                 }
@@ -50,21 +61,20 @@ internal static class Int8MatMul
                 if (av == 0)
                     continue;
                 var bRow = rawB.Slice(kk * n, n);
-                if (bZero.Length == 1)
+                int col = 0;
+                if (Vector256.IsHardwareAccelerated && n >= 8)
                 {
-                    int zb = bZero[0];
-                    if (bSigned)
-                        for (int col = 0; col < n; col++)
-                            cRow[col] += av * ((sbyte)bRow[col] - zb);
-                    else
-                        for (int col = 0; col < n; col++)
-                            cRow[col] += av * (bRow[col] - zb);
+                    var vA = Vector256.Create(av);
+                    var vZero = Vector256.Create(bZero[0]);
+                    for (; col <= n - 8; col += 8)
+                    {
+                        var zb = bZero.Length == 1 ? vZero : Vector256.Create(bZero.Slice(col, 8));
+                        var sum = Vector256.Create((ReadOnlySpan<int>)cRow.Slice(col, 8)) + vA * (Requantizer.WidenEight(bRow, col, bSigned) - zb);
+                        sum.CopyTo(cRow.Slice(col, 8));
+                    }
                 }
-                else
-                {
-                    for (int col = 0; col < n; col++)
-                        cRow[col] += av * ((bSigned ? (sbyte)bRow[col] : bRow[col]) - bZero[col]);
-                }
+                for (; col < n; col++)
+                    cRow[col] += av * ((bSigned ? (sbyte)bRow[col] : bRow[col]) - bZero[bZero.Length == 1 ? 0 : col]);
             }
         }
     }
