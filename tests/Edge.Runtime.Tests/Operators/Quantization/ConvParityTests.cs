@@ -60,6 +60,18 @@ public sealed class ConvParityTests
         Configure(parity, 1, [1, 1], [1, 1], [1, 1, 1, 1], "NOTSET").AssertIdentical();
     }
 
+    [Fact]
+    public void QLinearConvUint8WeightsWithZeroPointMatchOrt()
+    {
+        var random = new Random(12);
+        var parity = new OrtParity("QLinearConv", opset: 21)
+            .Input("x", ParityData.Bytes(random, DataType.UInt8, 2, 6, 9, 8)).Input("x_scale", ParityData.Scalar(0.04f)).Input("x_zp", ParityData.Scalar(DataType.UInt8, 3))
+            .Input("w", ParityData.Bytes(random, DataType.UInt8, 10, 3, 3, 3), true).Input("w_scale", ParityData.Scalar(0.002f), true).Input("w_zp", ParityData.Scalar(DataType.UInt8, 127), true)
+            .Input("y_scale", ParityData.Scalar(0.5f)).Input("y_zp", ParityData.Scalar(DataType.UInt8, 64))
+            .Output("y", DataType.UInt8);
+        Configure(parity, 2, [2, 1], [1, 1], [1, 0, 1, 2], "NOTSET").AssertIdentical();
+    }
+
     private static OrtParity Configure(OrtParity parity, int group, long[] strides, long[] dilations, long[] pads, string autoPad)
     {
         parity.Attribute("group", (long)group).Attribute("strides", strides).Attribute("dilations", dilations);
