@@ -31,7 +31,7 @@ public sealed class DynamicQuantizeMatMulOperator : Operator
 
     public override Kernel CreateKernel(NodeContext context) =>
         new MatMulIntegerToFloatOperator.FloatOutputMatMulKernel(MatMulLayout.Create(context, 0, 1, pack: true), false,
-            context.InputType(1) == DataType.Int8, BIndex: 1, BScaleIndex: 2, BZeroIndex: 3, BiasIndex: 4, AScaleIndex: -1, AZeroIndex: -1);
+            context.InputType(1) == DataType.Int8, bIndex: 1, bScaleIndex: 2, bZeroIndex: 3, biasIndex: 4, aScaleIndex: -1, aZeroIndex: -1);
 
     public override long CountOperations(NodeContext context) =>
         2L * context.OutputShape(0).ElementCount * context.InputShape(1)[0];

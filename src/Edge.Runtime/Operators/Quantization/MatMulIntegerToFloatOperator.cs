@@ -36,7 +36,7 @@ public sealed class MatMulIntegerToFloatOperator : Operator
 
     public override Kernel CreateKernel(NodeContext context) =>
         new FloatOutputMatMulKernel(MatMulLayout.Create(context, 0, 1, pack: true), context.InputType(0) == DataType.Int8,
-            context.InputType(1) == DataType.Int8, BIndex: 1, BScaleIndex: 3, BZeroIndex: 5, BiasIndex: 6, AScaleIndex: 2, AZeroIndex: 4);
+            context.InputType(1) == DataType.Int8, bIndex: 1, bScaleIndex: 3, bZeroIndex: 5, biasIndex: 6, aScaleIndex: 2, aZeroIndex: 4);
 
     public override long CountOperations(NodeContext context) =>
         2L * context.OutputShape(0).ElementCount * context.InputShape(1)[0];
@@ -52,13 +52,13 @@ public sealed class MatMulIntegerToFloatOperator : Operator
     }
 
     /// <summary>
-    /// Shared by MatMulIntegerToFloat and DynamicQuantizeMatMul. A_ZeroIndex/AScaleIndex &lt; 0 mean A
+    /// Shared by MatMulIntegerToFloat and DynamicQuantizeMatMul. aScaleIndex &lt; 0 means A
     /// is float and quantized here to uint8 with DynamicQuantizeLinear's parameters.
     /// </summary>
-    internal sealed class FloatOutputMatMulKernel(MatMulLayout layout, bool aSigned, bool bSigned, int BIndex, int BScaleIndex, int BZeroIndex, int BiasIndex, int AScaleIndex, int AZeroIndex) : Kernel
+    internal sealed class FloatOutputMatMulKernel(MatMulLayout layout, bool aSigned, bool bSigned, int bIndex, int bScaleIndex, int bZeroIndex, int biasIndex, int aScaleIndex, int aZeroIndex) : Kernel
     {
         private readonly int _accumulators = layout.Batches * layout.M * layout.N;
-        private readonly int _quantizedA = AScaleIndex < 0 ? (layout.AMatrix.Max() + 1) * layout.M * layout.K : 0;
+        private readonly int _quantizedA = aScaleIndex < 0 ? (layout.AMatrix.Max() + 1) * layout.M * layout.K : 0;
 
         public override int WorkspaceBytes => (_accumulators + 2 * layout.N) * sizeof(int) + _quantizedA;
 
@@ -73,7 +73,7 @@ public sealed class MatMulIntegerToFloatOperator : Operator
             ReadOnlySpan<byte> a;
             float aScale;
             int aZero;
-            if (AScaleIndex < 0)
+            if (aScaleIndex < 0)
             {
                 var x = context.Input(0).AsSpan<float>();
                 byte zero;
@@ -86,12 +86,12 @@ public sealed class MatMulIntegerToFloatOperator : Operator
             else
             {
                 a = context.Input(0).Bytes;
-                aScale = QuantizedValues.Scale(context.Input(AScaleIndex));
-                aZero = QuantizedValues.ZeroPoint(context.OptionalInput(AZeroIndex));
+                aScale = QuantizedValues.Scale(context.Input(aScaleIndex));
+                aZero = QuantizedValues.ZeroPoint(context.OptionalInput(aZeroIndex));
             }
 
-            var bScale = context.Input(BScaleIndex).AsSpan<float>();
-            var bZeroInput = context.OptionalInput(BZeroIndex);
+            var bScale = context.Input(bScaleIndex).AsSpan<float>();
+            var bZeroInput = context.OptionalInput(bZeroIndex);
             if (bZeroInput is not { ElementCount: > 1 })
                 bZero = bZero[..1];
             QuantizedValues.ZeroPoints(bZeroInput, bZero);
@@ -100,9 +100,9 @@ public sealed class MatMulIntegerToFloatOperator : Operator
             for (int i = 0; i < scales.Length; i++)
                 scales[i] = aScale * bScale[i];
 
-            layout.Multiply(a, aSigned, aZero, context.Input(BIndex).Bytes, bSigned, bZero, acc, context.Parallel);
+            layout.Multiply(a, aSigned, aZero, context.Input(bIndex).Bytes, bSigned, bZero, acc, context.Parallel);
 
-            var bias = context.OptionalInput(BiasIndex) is { } b ? (ReadOnlySpan<float>)b.AsSpan<float>() : default;
+            var bias = context.OptionalInput(biasIndex) is { } b ? (ReadOnlySpan<float>)b.AsSpan<float>() : default;
             var y = context.Output(0).AsSpan<float>();
             int rows = _accumulators / Math.Max(n, 1);
             for (int r = 0; r < rows; r++)
