@@ -17,22 +17,27 @@ internal readonly struct Int8GemmAvx512 : IInt8GemmKernel
 
     public static Int8GemmAForm AForm => Int8GemmAForm.Int16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(byte* a, nint aStride, int rows, byte* panel, int kGroups,
         int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols)
     {
         int row = 0;
         for (; row + 4 <= rows; row += 4)
-            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols);
-        for (; row < rows; row++)
+            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols, 4);
+        // Two or three rows left still share one pass over the panel rather than streaming it once per row.
+        if (rows - row == 1)
             Run1(a + row * aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, validCols);
+        else if (rows > row)
+            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols, rows - row);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run4(byte* a, nint aStride, byte* panel, int kGroups,
-        int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols)
+        int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols, int count)
     {
         Vector512<int> acc00 = default, acc01 = default, acc10 = default, acc11 = default;
         Vector512<int> acc20 = default, acc21 = default, acc30 = default, acc31 = default;
-        byte* a0 = a, a1 = a + aStride, a2 = a + 2 * aStride, a3 = a + 3 * aStride;
+        byte* a0 = a, a1 = a + Math.Min(1, count - 1) * aStride, a2 = a + Math.Min(2, count - 1) * aStride, a3 = a + Math.Min(3, count - 1) * aStride;
         for (nint kg = 0; kg < kGroups; kg++)
         {
             byte* line = panel + kg * 64;
@@ -53,11 +58,15 @@ internal readonly struct Int8GemmAvx512 : IInt8GemmKernel
             acc31 += Avx512BW.MultiplyAddAdjacent(x, b1);
         }
         Store(acc00, acc01, rowSum[0], p[0], q, r, c, validCols);
-        Store(acc10, acc11, rowSum[1], p[1], q, r, c + ldc, validCols);
-        Store(acc20, acc21, rowSum[2], p[2], q, r, c + 2 * ldc, validCols);
-        Store(acc30, acc31, rowSum[3], p[3], q, r, c + 3 * ldc, validCols);
+        if (count > 1)
+            Store(acc10, acc11, rowSum[1], p[1], q, r, c + ldc, validCols);
+        if (count > 2)
+            Store(acc20, acc21, rowSum[2], p[2], q, r, c + 2 * ldc, validCols);
+        if (count > 3)
+            Store(acc30, acc31, rowSum[3], p[3], q, r, c + 3 * ldc, validCols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run1(byte* a, byte* panel, int kGroups, int* rowSum, int* p, int* q, int* r, int* c, int validCols)
     {
         // Two k pairs an iteration with separate accumulators: batch-1 GEMV is bound by streaming B, so keep loads in flight.
@@ -96,9 +105,8 @@ internal readonly struct Int8GemmAvx512 : IInt8GemmKernel
             high.Store(c + 16);
             return;
         }
-        int* tail = stackalloc int[32];
-        low.Store(tail);
-        high.Store(tail + 16);
-        new ReadOnlySpan<int>(tail, validCols).CopyTo(new Span<int>(c, validCols));
+        // Element by element: no stackalloc here, which would stop this from inlining and make the kernels spill accumulators.
+        for (int col = 0; col < validCols; col++)
+            c[col] = col < 16 ? low.GetElement(col) : high.GetElement(col - 16);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 
@@ -16,24 +17,29 @@ internal readonly struct Int8GemmDp : IInt8GemmKernel
 
     public static Int8GemmAForm AForm => Int8GemmAForm.SInt8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(byte* a, nint aStride, int rows, byte* panel, int kGroups,
         int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols)
     {
         int row = 0;
         for (; row + 4 <= rows; row += 4)
-            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols);
-        for (; row < rows; row++)
+            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols, 4);
+        // Two or three rows left still share one pass over the panel rather than streaming it once per row.
+        if (rows - row == 1)
             Run1(a + row * aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, validCols);
+        else if (rows > row)
+            Run4(a + row * aStride, aStride, panel, kGroups, rowSum + row, p + row, q, r, c + row * ldc, ldc, validCols, rows - row);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run4(byte* a, nint aStride, byte* panel, int kGroups,
-        int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols)
+        int* rowSum, int* p, int* q, int* r, int* c, nint ldc, int validCols, int count)
     {
         Vector128<int> acc00 = default, acc01 = default, acc02 = default, acc03 = default;
         Vector128<int> acc10 = default, acc11 = default, acc12 = default, acc13 = default;
         Vector128<int> acc20 = default, acc21 = default, acc22 = default, acc23 = default;
         Vector128<int> acc30 = default, acc31 = default, acc32 = default, acc33 = default;
-        byte* a0 = a, a1 = a + aStride, a2 = a + 2 * aStride, a3 = a + 3 * aStride;
+        byte* a0 = a, a1 = a + Math.Min(1, count - 1) * aStride, a2 = a + Math.Min(2, count - 1) * aStride, a3 = a + Math.Min(3, count - 1) * aStride;
         for (nint kg = 0; kg < kGroups; kg++)
         {
             sbyte* line = (sbyte*)panel + kg * 64;
@@ -64,11 +70,15 @@ internal readonly struct Int8GemmDp : IInt8GemmKernel
             acc33 = Dp.DotProduct(acc33, b3, x);
         }
         Int8GemmAdvSimd.Store(acc00, acc01, acc02, acc03, rowSum[0], p[0], q, r, c, validCols);
-        Int8GemmAdvSimd.Store(acc10, acc11, acc12, acc13, rowSum[1], p[1], q, r, c + ldc, validCols);
-        Int8GemmAdvSimd.Store(acc20, acc21, acc22, acc23, rowSum[2], p[2], q, r, c + 2 * ldc, validCols);
-        Int8GemmAdvSimd.Store(acc30, acc31, acc32, acc33, rowSum[3], p[3], q, r, c + 3 * ldc, validCols);
+        if (count > 1)
+            Int8GemmAdvSimd.Store(acc10, acc11, acc12, acc13, rowSum[1], p[1], q, r, c + ldc, validCols);
+        if (count > 2)
+            Int8GemmAdvSimd.Store(acc20, acc21, acc22, acc23, rowSum[2], p[2], q, r, c + 2 * ldc, validCols);
+        if (count > 3)
+            Int8GemmAdvSimd.Store(acc30, acc31, acc32, acc33, rowSum[3], p[3], q, r, c + 3 * ldc, validCols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run1(byte* a, byte* panel, int kGroups, int* rowSum, int* p, int* q, int* r, int* c, int validCols)
     {
         Vector128<int> acc0 = default, acc1 = default, acc2 = default, acc3 = default;

@@ -15,7 +15,7 @@ internal static class Int8GemmDriver
     private const long ParallelThreshold = 1L << 22;
 
     /// <summary>Bytes of prepared A a row block may use, so it stays in L2 while the panels stream past it.</summary>
-    private const int RowBlockBytes = 256 * 1024;
+    private const int RowBlockBytes = 128 * 1024;
 
     public static unsafe void Multiply<TKernel>(ReadOnlySpan<byte> a, bool aSigned, int m, int lda, ReadOnlySpan<int> aZero,
         PackedInt8Matrix b, ReadOnlySpan<int> bZero, Span<int> c, int ldc, ParallelRunner parallel)
