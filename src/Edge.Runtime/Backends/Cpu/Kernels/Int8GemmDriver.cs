@@ -64,28 +64,17 @@ internal static class Int8GemmDriver
             fixed (int* intsFixed = ints)
             fixed (int* cFixed = c)
             {
-                byte* aPtr = aFixed, bPtr = bFixed;
-                int* intsPtr = intsFixed, cPtr = cFixed;
-                int rowBlock = Math.Max(4, RowBlockBytes / aStride / 4 * 4);
-                long panelBytes = (long)kPadded * width;
-                void RunPanels(int first, int end)
+                var job = new PanelJob
                 {
-                    for (int row0 = 0; row0 < m; row0 += rowBlock)
-                    {
-                        int rows = Math.Min(rowBlock, m - row0);
-                        for (int panel = first; panel < end; panel++)
-                        {
-                            int col0 = panel * width;
-                            TKernel.Run(aPtr + (nint)row0 * aStride, aStride, rows, bPtr + panel * panelBytes, kPadded / group,
-                                intsPtr + row0, intsPtr + m + row0, intsPtr + 2 * m + col0, intsPtr + 2 * m + panels * width + col0,
-                                cPtr + (nint)row0 * ldc + col0, ldc, Math.Min(width, n - col0));
-                        }
-                    }
-                }
+                    A = aFixed, AStride = aStride, M = m, RowBlock = Math.Max(4, RowBlockBytes / aStride / 4 * 4),
+                    B = bFixed, PanelBytes = (long)kPadded * width, KGroups = kPadded / group, Width = width, N = n,
+                    RowSum = intsFixed, P = intsFixed + m, Q = intsFixed + 2 * m, R = intsFixed + 2 * m + panels * width,
+                    C = cFixed, Ldc = ldc,
+                };
                 if (parallel.Threads > 1 && panels > 1 && (long)m * n * k > ParallelThreshold)
-                    parallel.For(panels, 1, RunPanels);
+                    RunParallel<TKernel>(job, panels, parallel);
                 else
-                    RunPanels(0, panels);
+                    RunPanels<TKernel>(job, 0, panels);
             }
         }
         finally
@@ -93,6 +82,45 @@ internal static class Int8GemmDriver
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<byte>.Shared.Return(aPrepared);
         }
+    }
+
+    /// <summary>Kept apart so the closure is only allocated when the work is split (batch-1 calls allocate nothing).</summary>
+    private static void RunParallel<TKernel>(PanelJob job, int panels, ParallelRunner parallel) where TKernel : IInt8GemmKernel =>
+        parallel.For(panels, 1, (first, end) => RunPanels<TKernel>(job, first, end));
+
+    private static unsafe void RunPanels<TKernel>(in PanelJob job, int first, int end) where TKernel : IInt8GemmKernel
+    {
+        for (int row0 = 0; row0 < job.M; row0 += job.RowBlock)
+        {
+            int rows = Math.Min(job.RowBlock, job.M - row0);
+            for (int panel = first; panel < end; panel++)
+            {
+                int col0 = panel * job.Width;
+                TKernel.Run(job.A + (nint)row0 * job.AStride, job.AStride, rows, job.B + panel * job.PanelBytes, job.KGroups,
+                    job.RowSum + row0, job.P + row0, job.Q + col0, job.R + col0,
+                    job.C + (nint)row0 * job.Ldc + col0, job.Ldc, Math.Min(job.Width, job.N - col0));
+            }
+        }
+    }
+
+    /// <summary>Pinned operands of one multiply (valid while the caller's fixed block runs).</summary>
+    private unsafe struct PanelJob
+    {
+        public byte* A;
+        public nint AStride;
+        public int M;
+        public int RowBlock;
+        public byte* B;
+        public long PanelBytes;
+        public int KGroups;
+        public int Width;
+        public int N;
+        public int* RowSum;
+        public int* P;
+        public int* Q;
+        public int* R;
+        public int* C;
+        public nint Ldc;
     }
 
     /// <summary>Writes one A row in <paramref name="form"/>, zero-padded, and returns the sum of the written values.</summary>
