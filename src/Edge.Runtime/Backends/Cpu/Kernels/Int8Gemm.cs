@@ -18,13 +18,13 @@ public static class Int8Gemm
 
     /// <summary>
     /// Whether this CPU runs <paramref name="variant"/>. EDGE_CPU_MAX caps it: <c>scalar</c> leaves the reference,
-    /// <c>avx2</c> stops below AVX-512, <c>avx512</c> and <c>avxvnni</c> allow only their own wide variant.
+    /// <c>avx2</c> stops below AVX-512, <c>avx512</c> or <c>avxvnni</c> allow AVX2 plus that one wide variant.
     /// </summary>
     public static bool IsSupported(Int8GemmVariant variant) => variant switch
     {
         Int8GemmVariant.Reference => true,
         Int8GemmVariant.Avx2 => CpuFeatures.Avx2,
-        Int8GemmVariant.Avx512 => CpuFeatures.Cap is null or "avx512" && Avx512BW.IsSupported,
+        Int8GemmVariant.Avx512 => CpuFeatures.Cap is null or "" or "avx512" && Avx512BW.IsSupported,
         Int8GemmVariant.AvxVnni => CpuFeatures.AvxVnni && CpuFeatures.Avx2,
         Int8GemmVariant.AdvSimd => CpuFeatures.AdvSimd,
         Int8GemmVariant.Dp => CpuFeatures.Dp && CpuFeatures.AdvSimd,
