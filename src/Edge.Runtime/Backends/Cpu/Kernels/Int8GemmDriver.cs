@@ -29,25 +29,22 @@ internal static class Int8GemmDriver
         int elementBytes = TKernel.AForm == Int8GemmAForm.Int16 ? 2 : 1;
         int aStride = Int8GemmPacking.RoundUp(Math.Max(1, kPadded * elementBytes), 64);
 
-        var aPrepared = ArrayPool<byte>.Shared.Rent(m * aStride);
-        var ints = ArrayPool<int>.Shared.Rent(2 * m + 2 * panels * width);
+        // A is prepared one row block at a time: the scratch stays small (im2col inputs can have huge M) and hot in L2.
+        int rowBlock = Math.Min(m, Math.Max(4, RowBlockBytes / aStride / 4 * 4));
+        var aPrepared = ArrayPool<byte>.Shared.Rent(rowBlock * aStride);
+        var ints = ArrayPool<int>.Shared.Rent(2 * rowBlock + 2 * panels * width);
         try
         {
-            var rowSum = ints.AsSpan(0, m);
-            var p = ints.AsSpan(m, m);
-            var q = ints.AsSpan(2 * m, panels * width);
-            var r = ints.AsSpan(2 * m + panels * width, panels * width);
+            var rowSum = ints.AsSpan(0, rowBlock);
+            var p = ints.AsSpan(rowBlock, rowBlock);
+            var q = ints.AsSpan(2 * rowBlock, panels * width);
+            var r = ints.AsSpan(2 * rowBlock + panels * width, panels * width);
             int alpha = TKernel.AForm switch
             {
                 Int8GemmAForm.UInt8 => aSigned ? -128 : 0,
                 Int8GemmAForm.SInt8 => aSigned ? 0 : 128,
                 _ => 0,
             };
-            for (int row = 0; row < m; row++)
-            {
-                rowSum[row] = PrepareRow(a.Slice(row * lda, k), aSigned, TKernel.AForm, aPrepared.AsSpan(row * aStride, aStride));
-                p[row] = alpha - (aZero.Length == 1 ? aZero[0] : aZero[row]);
-            }
             int beta = b.IsSigned ? 0 : 128;
             var columnSums = b.ColumnSums;
             for (int col = 0; col < n; col++)
@@ -64,17 +61,26 @@ internal static class Int8GemmDriver
             fixed (int* intsFixed = ints)
             fixed (int* cFixed = c)
             {
-                var job = new PanelJob
+                for (int row0 = 0; row0 < m; row0 += rowBlock)
                 {
-                    A = aFixed, AStride = aStride, M = m, RowBlock = Math.Max(4, RowBlockBytes / aStride / 4 * 4),
-                    B = bFixed, PanelBytes = (long)kPadded * width, KGroups = kPadded / group, Width = width, N = n,
-                    RowSum = intsFixed, P = intsFixed + m, Q = intsFixed + 2 * m, R = intsFixed + 2 * m + panels * width,
-                    C = cFixed, Ldc = ldc,
-                };
-                if (parallel.Threads > 1 && panels > 1 && (long)m * n * k > ParallelThreshold)
-                    RunParallel<TKernel>(job, panels, parallel);
-                else
-                    RunPanels<TKernel>(job, 0, panels);
+                    int rows = Math.Min(rowBlock, m - row0);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        rowSum[row] = PrepareRow(a.Slice((row0 + row) * lda, k), aSigned, TKernel.AForm, aPrepared.AsSpan(row * aStride, aStride));
+                        p[row] = alpha - (aZero.Length == 1 ? aZero[0] : aZero[row0 + row]);
+                    }
+                    var job = new PanelJob
+                    {
+                        A = aFixed, AStride = aStride, Rows = rows,
+                        B = bFixed, PanelBytes = (long)kPadded * width, KGroups = kPadded / group, Width = width, N = n,
+                        RowSum = intsFixed, P = intsFixed + rowBlock, Q = intsFixed + 2 * rowBlock, R = intsFixed + 2 * rowBlock + panels * width,
+                        C = cFixed + (nint)row0 * ldc, Ldc = ldc,
+                    };
+                    if (parallel.Threads > 1 && panels > 1 && (long)rows * n * k > ParallelThreshold)
+                        RunParallel<TKernel>(job, panels, parallel);
+                    else
+                        RunPanels<TKernel>(job, 0, panels);
+                }
             }
         }
         finally
@@ -90,26 +96,20 @@ internal static class Int8GemmDriver
 
     private static unsafe void RunPanels<TKernel>(in PanelJob job, int first, int end) where TKernel : IInt8GemmKernel
     {
-        for (int row0 = 0; row0 < job.M; row0 += job.RowBlock)
+        for (int panel = first; panel < end; panel++)
         {
-            int rows = Math.Min(job.RowBlock, job.M - row0);
-            for (int panel = first; panel < end; panel++)
-            {
-                int col0 = panel * job.Width;
-                TKernel.Run(job.A + (nint)row0 * job.AStride, job.AStride, rows, job.B + panel * job.PanelBytes, job.KGroups,
-                    job.RowSum + row0, job.P + row0, job.Q + col0, job.R + col0,
-                    job.C + (nint)row0 * job.Ldc + col0, job.Ldc, Math.Min(job.Width, job.N - col0));
-            }
+            int col0 = panel * job.Width;
+            TKernel.Run(job.A, job.AStride, job.Rows, job.B + panel * job.PanelBytes, job.KGroups,
+                job.RowSum, job.P, job.Q + col0, job.R + col0, job.C + col0, job.Ldc, Math.Min(job.Width, job.N - col0));
         }
     }
 
-    /// <summary>Pinned operands of one multiply (valid while the caller's fixed block runs).</summary>
+    /// <summary>Pinned operands of one row block (valid while the caller's fixed block runs).</summary>
     private unsafe struct PanelJob
     {
         public byte* A;
         public nint AStride;
-        public int M;
-        public int RowBlock;
+        public int Rows;
         public byte* B;
         public long PanelBytes;
         public int KGroups;

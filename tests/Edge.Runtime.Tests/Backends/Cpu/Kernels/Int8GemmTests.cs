@@ -113,6 +113,25 @@ public class Int8GemmTests
         Assert.Null(problem.Check(variant, new ParallelRunner(3)));
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TallALongKSpansSeveralRowBlocks(Int8GemmVariant variant)
+    {
+        // A is prepared ~128 KB of rows at a time: 150 rows of K=2100 take several blocks and a partial one.
+        var random = new Random(21);
+        var baseCase = Int8GemmCase.Random(random, 150, 70, 2100, true, true);
+        var perRow = new Int8GemmCase
+        {
+            M = 150, N = 70, K = 2100, ASigned = true, BSigned = true, BTransposed = false, Lda = 2103, Ldc = 71,
+            A = Enumerable.Range(0, 149 * 2103 + 2100).Select(_ => (byte)random.Next(256)).ToArray(),
+            B = baseCase.B,
+            AZero = Enumerable.Range(0, 150).Select(i => i - 75).ToArray(),
+            BZero = baseCase.BZero,
+        };
+        Assert.Null(perRow.Check(variant, ParallelRunner.Sequential));
+        Assert.Null(perRow.Check(variant, new ParallelRunner(2)));
+    }
+
     [Fact]
     public void LargeGemvMatchesTheReference()
     {
