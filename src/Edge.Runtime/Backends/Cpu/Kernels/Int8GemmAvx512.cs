@@ -7,7 +7,8 @@ namespace Edge.Runtime.Backends.Cpu.Kernels;
 /// <summary>
 /// AVX-512BW: both operands widened to int16 and multiplied pairwise by vpmaddwd, which is exact on
 /// full-range data (vpmaddubsw on raw u8×s8 saturates). Panels of 32 columns, k in pairs: one
-/// 64-byte line per k pair, widened into two zmm of 16 columns × 2 k.
+/// 64-byte line per k pair, widened into two zmm of 16 columns × 2 k. Widening beat splitting A into its
+/// 7-bit low part and high bit (two non-saturating vpmaddubsw) on Zen 4: ~165 vs ~125 GOPS single-thread.
 /// </summary>
 internal readonly struct Int8GemmAvx512 : IInt8GemmKernel
 {
