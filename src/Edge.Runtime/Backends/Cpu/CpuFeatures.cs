@@ -6,12 +6,14 @@ namespace Edge.Runtime.Backends.Cpu;
 /// <summary>The instruction sets this process may use, as the kernels' runtime dispatch sees them.</summary>
 public static class CpuFeatures
 {
-    /// <summary>Set EDGE_CPU_MAX=scalar|avx2|avxvnni|advsimd to cap dispatch (tests and ARM emulation).</summary>
+    /// <summary>Set EDGE_CPU_MAX=scalar|avx2|avx512|avxvnni|advsimd|dp to cap dispatch (tests and emulation); unset: no cap.</summary>
     public static string? Cap { get; } = Environment.GetEnvironmentVariable("EDGE_CPU_MAX")?.ToLowerInvariant();
 
     public static bool Avx2 => Cap != "scalar" && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
 
     public static bool AvxVnni => Cap is null or "avxvnni" && System.Runtime.Intrinsics.X86.AvxVnni.IsSupported;
+
+    public static bool Avx512 => Cap is null or "" or "avx512" && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported;
 
     public static bool AdvSimd => Cap != "scalar" && System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
 
@@ -21,6 +23,7 @@ public static class CpuFeatures
     {
         var sets = new List<string>();
         if (AvxVnni) sets.Add("AvxVnni");
+        if (Avx512) sets.Add("AVX-512");
         if (Avx2) sets.Add("AVX2");
         if (Dp) sets.Add("Dp");
         if (AdvSimd) sets.Add("AdvSimd");
