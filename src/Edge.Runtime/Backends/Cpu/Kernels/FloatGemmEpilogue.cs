@@ -5,21 +5,36 @@ internal static unsafe class FloatGemmEpilogue
 {
     public static void Scalar(in FloatGemmJob job, float* tile, int tileStride, int row, int rows, int col, int cols, bool first, bool clamp)
     {
-        float min = job.Activation.Min, max = job.Activation.Max;
-        for (int r = 0; r < rows; r++)
+        // Infinite bounds make the clamp an identity (NaN included), so the loops need no branch for it.
+        float min = clamp ? job.Activation.Min : float.NegativeInfinity;
+        float max = clamp ? job.Activation.Max : float.PositiveInfinity;
+        float* rowBias = first && job.Bias != null && job.BiasPerRow ? job.Bias + row : null;
+        float* colBias = first && job.Bias != null && !job.BiasPerRow ? job.Bias + col : null;
+        long rs = job.CRowStride, cs = job.CColStride;
+        float* c = job.C + row * rs + col * cs;
+        if (rs == 1)
         {
-            float* cr = job.C + (row + r) * job.CRowStride + col * job.CColStride;
-            float rowBias = job.Bias != null && job.BiasPerRow ? job.Bias[row + r] : 0f;
+            // Transposed C (Conv writes NCHW this way): each tile column is a contiguous run of rows.
             for (int j = 0; j < cols; j++)
             {
-                float v = tile[r * tileStride + j];
-                if (!first)
-                    v += cr[j * job.CColStride];
-                else if (job.Bias != null)
-                    v += job.BiasPerRow ? rowBias : job.Bias[col + j];
-                if (clamp)
-                    v = Math.Min(Math.Max(v, min), max);
-                cr[j * job.CColStride] = v;
+                float* cj = c + j * cs;
+                float cb = colBias != null ? colBias[j] : 0f;
+                for (int r = 0; r < rows; r++)
+                {
+                    float v = tile[r * tileStride + j] + (first ? (rowBias != null ? rowBias[r] : cb) : cj[r]);
+                    cj[r] = Math.Min(Math.Max(v, min), max);
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            float* cr = c + r * rs;
+            float rb = rowBias != null ? rowBias[r] : 0f;
+            for (int j = 0; j < cols; j++)
+            {
+                float v = tile[r * tileStride + j] + (first ? (colBias != null ? colBias[j] : rb) : cr[j * cs]);
+                cr[j * cs] = Math.Min(Math.Max(v, min), max);
             }
         }
     }

@@ -94,6 +94,17 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
     {
         if (rows < Rows)
             new Span<float>(dst, Rows * kc).Clear();
+        if (rowStride == 1 && rows == Rows)
+        {
+            // Column-major A (Conv's im2col, transposed operands): the panel's rows are adjacent at every depth.
+            float* src = a + row + kb * colStride;
+            for (int p = 0; p < kc; p++, src += colStride, dst += Rows)
+            {
+                dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2];
+                dst[3] = src[3]; dst[4] = src[4]; dst[5] = src[5];
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             float* src = a + (row + r) * rowStride + kb * colStride;
