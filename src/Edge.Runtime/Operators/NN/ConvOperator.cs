@@ -179,6 +179,8 @@ public sealed class ConvOperator : Operator
     /// <summary>One filter per channel: direct multiply-accumulate rows, vectorised along W when the stride is 1.</summary>
     private sealed class DepthwiseKernel(ConvShape shape, FloatActivation activation) : Kernel
     {
+        private readonly bool _is3x3 = shape.Window.Kernel is [1, 3, 3] && shape.Window.Strides is [_, 1, 1] && shape.Window.Dilations is [_, 1, 1];
+
         public override void Execute(KernelContext context)
         {
             var xTensor = context.Input(0);
@@ -203,61 +205,129 @@ public sealed class ConvOperator : Operator
             int inPixels = window.InputSize, outPixels = window.OutputSize, taps = window.KernelSize;
             int inH = window.Input[1], inW = window.Input[2];
             int outD = window.Output[0], outH = window.Output[1], outW = window.Output[2];
-            int sw = window.Strides[2], dw = window.Dilations[2], pw = window.PadsBegin[2];
+            int kW = window.Kernel[2], sw = window.Strides[2], dw = window.Dilations[2], pw = window.PadsBegin[2];
+            // Output columns whose every horizontal tap lies inside X: no bounds checks there.
+            int interiorFirst = Math.Min(outW, (pw + sw - 1) / sw);
+            int interiorLast = Math.Max(interiorFirst, Math.Min(outW, (inW - 1 + pw - (kW - 1) * dw) / sw + 1));
+            if (inW - 1 + pw - (kW - 1) * dw < 0)
+                interiorLast = interiorFirst;
             for (int plane = start; plane < end; plane++)
             {
                 int channel = plane % shape.Channels;
                 var src = x.Slice(plane * inPixels, inPixels);
                 var dst = y.Slice(plane * outPixels, outPixels);
                 var filter = w.Slice(channel * taps, taps);
-                dst.Fill(bias.IsEmpty ? 0f : bias[channel]);
+                float b = bias.IsEmpty ? 0f : bias[channel];
                 for (int od = 0; od < outD; od++)
                 {
                     var (kdFirst, kdLast) = window.ValidTaps(0, od);
+                    int id0 = od * window.Strides[0] - window.PadsBegin[0];
                     for (int oh = 0; oh < outH; oh++)
                     {
                         var (khFirst, khLast) = window.ValidTaps(1, oh);
+                        int ih0 = oh * window.Strides[1] - window.PadsBegin[1];
                         var line = dst.Slice((od * outH + oh) * outW, outW);
-                        for (int kd = kdFirst; kd < kdLast; kd++)
+                        int ow = 0;
+                        for (; ow < interiorFirst; ow++)
+                            line[ow] = Edge(src, filter, b, ow, kdFirst, kdLast, id0, khFirst, khLast, ih0);
+                        if (_is3x3 && khLast - khFirst == 3 && Vector.IsHardwareAccelerated)
                         {
-                            int id = od * window.Strides[0] - window.PadsBegin[0] + kd * window.Dilations[0];
-                            for (int kh = khFirst; kh < khLast; kh++)
+                            ow = Row3x3(src[(ih0 * inW)..], inW, pw, filter, b, line, ow, interiorLast);
+                        }
+                        else if (sw == 1 && Vector.IsHardwareAccelerated)
+                        {
+                            int width = Vector<float>.Count;
+                            for (; ow + width <= interiorLast; ow += width)
                             {
-                                int ih = oh * window.Strides[1] - window.PadsBegin[1] + kh * window.Dilations[1];
-                                var row = src.Slice((id * inH + ih) * inW, inW);
-                                for (int kw = 0; kw < window.Kernel[2]; kw++)
-                                {
-                                    float weight = filter[(kd * window.Kernel[1] + kh) * window.Kernel[2] + kw];
-                                    int x0 = kw * dw - pw;
-                                    int owFirst = x0 >= 0 ? 0 : Math.Min(outW, (-x0 + sw - 1) / sw);
-                                    int owLast = inW - 1 - x0 < 0 ? 0 : Math.Min(outW, (inW - 1 - x0) / sw + 1);
-                                    if (owLast <= owFirst)
-                                        continue;
-                                    if (sw == 1)
-                                        MultiplyAdd(weight, row.Slice(owFirst + x0, owLast - owFirst), line[owFirst..owLast]);
-                                    else
-                                        for (int ow = owFirst; ow < owLast; ow++)
-                                            line[ow] += weight * row[ow * sw + x0];
-                                }
+                                var acc = new Vector<float>(b);
+                                for (int kd = kdFirst; kd < kdLast; kd++)
+                                    for (int kh = khFirst; kh < khLast; kh++)
+                                    {
+                                        int rowStart = ((id0 + kd * window.Dilations[0]) * inH + ih0 + kh * window.Dilations[1]) * inW + ow - pw;
+                                        int tap = (kd * window.Kernel[1] + kh) * kW;
+                                        for (int kw = 0; kw < kW; kw++)
+                                            acc = Vector.FusedMultiplyAdd(new Vector<float>(filter[tap + kw]), new Vector<float>(src.Slice(rowStart + kw * dw, width)), acc);
+                                    }
+                                acc.CopyTo(line[ow..]);
                             }
                         }
+                        for (; ow < interiorLast; ow++)
+                        {
+                            float acc = b;
+                            for (int kd = kdFirst; kd < kdLast; kd++)
+                                for (int kh = khFirst; kh < khLast; kh++)
+                                {
+                                    int rowStart = ((id0 + kd * window.Dilations[0]) * inH + ih0 + kh * window.Dilations[1]) * inW + ow * sw - pw;
+                                    int tap = (kd * window.Kernel[1] + kh) * kW;
+                                    for (int kw = 0; kw < kW; kw++)
+                                        acc += filter[tap + kw] * src[rowStart + kw * dw];
+                                }
+                            line[ow] = acc;
+                        }
+                        for (; ow < outW; ow++)
+                            line[ow] = Edge(src, filter, b, ow, kdFirst, kdLast, id0, khFirst, khLast, ih0);
                     }
                 }
                 activation.Apply(dst);
             }
         }
 
-        private static void MultiplyAdd(float weight, ReadOnlySpan<float> source, Span<float> destination)
+        /// <summary>
+        /// The 3x3, stride-1 interior of one output row, a vector of outputs per step with all nine taps
+        /// in registers; returns where it stopped (the caller finishes any rest). <paramref name="src"/> starts at the top tap row; columns are shifted left by the pad.
+        /// </summary>
+        private static unsafe int Row3x3(ReadOnlySpan<float> src, int stride, int pad, ReadOnlySpan<float> filter, float bias, Span<float> line, int ow, int last)
         {
-            int i = 0, width = Vector<float>.Count;
-            if (Vector.IsHardwareAccelerated)
+            int width = Vector<float>.Count;
+            // The loads below are unchecked: make sure the last one stays inside the plane.
+            if (ow < pad || last - ow < width || src.Length < 2 * stride + last + 2 - pad || last > line.Length)
+                return ow;
+            var w0 = new Vector<float>(filter[0]); var w1 = new Vector<float>(filter[1]); var w2 = new Vector<float>(filter[2]);
+            var w3 = new Vector<float>(filter[3]); var w4 = new Vector<float>(filter[4]); var w5 = new Vector<float>(filter[5]);
+            var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]);
+            var vb = new Vector<float>(bias);
+            fixed (float* top = src, output = line)
             {
-                var wv = new Vector<float>(weight);
-                for (; i <= source.Length - width; i += width)
-                    Vector.FusedMultiplyAdd(wv, new Vector<float>(source[i..]), new Vector<float>(destination[i..])).CopyTo(destination[i..]);
+                // The ragged end is one more vector ending at last, overlapping outputs already written with the same values.
+                while (true)
+                {
+                    float* r0 = top + ow - pad, r1 = r0 + stride, r2 = r1 + stride;
+                    var acc = Vector.FusedMultiplyAdd(w0, Vector.Load(r0), vb);
+                    acc = Vector.FusedMultiplyAdd(w1, Vector.Load(r0 + 1), acc);
+                    acc = Vector.FusedMultiplyAdd(w2, Vector.Load(r0 + 2), acc);
+                    var acc2 = w3 * Vector.Load(r1);
+                    acc2 = Vector.FusedMultiplyAdd(w4, Vector.Load(r1 + 1), acc2);
+                    acc2 = Vector.FusedMultiplyAdd(w5, Vector.Load(r1 + 2), acc2);
+                    acc = Vector.FusedMultiplyAdd(w6, Vector.Load(r2), acc);
+                    acc = Vector.FusedMultiplyAdd(w7, Vector.Load(r2 + 1), acc);
+                    acc2 = Vector.FusedMultiplyAdd(w8, Vector.Load(r2 + 2), acc2);
+                    Vector.Store(acc + acc2, output + ow);
+                    if (ow + width >= last)
+                        break;
+                    ow = Math.Min(ow + width, last - width);
+                }
             }
-            for (; i < source.Length; i++)
-                destination[i] += weight * source[i];
+            return last;
         }
+
+        /// <summary>One output near the left or right border, where some horizontal taps fall in the padding.</summary>
+        private float Edge(ReadOnlySpan<float> src, ReadOnlySpan<float> filter, float bias, int ow, int kdFirst, int kdLast, int id0, int khFirst, int khLast, int ih0)
+        {
+            var window = shape.Window;
+            var (kwFirst, kwLast) = window.ValidTaps(2, ow);
+            int inH = window.Input[1], inW = window.Input[2], kW = window.Kernel[2];
+            int iw0 = ow * window.Strides[2] - window.PadsBegin[2];
+            float acc = bias;
+            for (int kd = kdFirst; kd < kdLast; kd++)
+                for (int kh = khFirst; kh < khLast; kh++)
+                {
+                    int rowStart = ((id0 + kd * window.Dilations[0]) * inH + ih0 + kh * window.Dilations[1]) * inW + iw0;
+                    int tap = (kd * window.Kernel[1] + kh) * kW;
+                    for (int kw = kwFirst; kw < kwLast; kw++)
+                        acc += filter[tap + kw] * src[rowStart + kw * window.Dilations[2]];
+                }
+            return acc;
+        }
+
     }
 }
