@@ -22,13 +22,18 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
 
     public static int PanelWidth => 2 * TOps.Width;
 
+    /// <summary>A panels packed together, so that column-major A is read in runs of this many rows.</summary>
+    public const int PanelsPerRowBlock = 8;
+
     /// <summary>Computes rows [rowStart, rowEnd) × panels [panelStart, panelEnd) of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public static void Run(in FloatGemmJob job, int rowStart, int rowEnd, int panelStart, int panelEnd)
     {
         int nr = PanelWidth;
         int k = job.K;
-        float* aPanel = stackalloc float[Rows * DepthBlock];
+        const int blockRows = Rows * PanelsPerRowBlock;
+        float* aBlock = stackalloc float[blockRows * DepthBlock];
         float* tile = stackalloc float[Rows * 2 * 16];
         int panelsPerBlock = Math.Max(1, ColumnBlock / nr);
         for (int pb = panelStart; pb < panelEnd; pb += panelsPerBlock)
@@ -38,15 +43,20 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
             {
                 int kc = Math.Min(DepthBlock, k - kb);
                 bool first = kb == 0, last = kb + kc == k;
-                for (int i = rowStart; i < rowEnd; i += Rows)
+                for (int ib = rowStart; ib < rowEnd; ib += blockRows)
                 {
-                    int rows = Math.Min(Rows, rowEnd - i);
-                    PackA(job.A, job.ARowStride, job.AColStride, i, rows, kb, kc, aPanel);
-                    for (int p = pb; p < pbEnd; p++)
+                    int ibEnd = Math.Min(rowEnd, ib + blockRows);
+                    PackABlock(job.A, job.ARowStride, job.AColStride, ib, ibEnd, kb, kc, aBlock);
+                    float* aPanel = aBlock;
+                    for (int i = ib; i < ibEnd; i += Rows, aPanel += Rows * kc)
                     {
-                        int j = p * nr;
-                        MicroKernel(kc, aPanel, job.B + (long)p * k * nr + (long)kb * nr, tile);
-                        Epilogue(job, tile, nr, i, rows, j, Math.Min(nr, job.N - j), first, last);
+                        int rows = Math.Min(Rows, ibEnd - i);
+                        for (int p = pb; p < pbEnd; p++)
+                        {
+                            int j = p * nr;
+                            MicroKernel(kc, aPanel, job.B + (long)p * k * nr + (long)kb * nr, tile);
+                            Epilogue(job, tile, nr, i, rows, j, Math.Min(nr, job.N - j), first, last);
+                        }
                     }
                 }
             }
@@ -89,22 +99,40 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
         }
     }
 
-    /// <summary>Packs rows [row, row+rows) × depth [kb, kb+kc) of strided A into Rows-interleaved order, zero-padding missing rows.</summary>
+    /// <summary>
+    /// Packs rows [row, rowEnd) × depth [kb, kb+kc) of strided A as consecutive Rows-interleaved
+    /// panels (Rows·kc each), zero-padding the last panel's missing rows.
+    /// </summary>
+    private static void PackABlock(float* a, long rowStride, long colStride, int row, int rowEnd, int kb, int kc, float* dst)
+    {
+        int fullPanels = (rowEnd - row) / Rows;
+        if (rowStride == 1 && fullPanels > 0)
+        {
+            // Column-major A (Conv's im2col, transposed operands): read each depth's rows as one run.
+            float* src = a + row + kb * colStride;
+            int panelStride = Rows * kc;
+            for (int p = 0; p < kc; p++, src += colStride)
+            {
+                float* s = src;
+                float* d = dst + p * Rows;
+                for (int q = 0; q < fullPanels; q++, s += Rows, d += panelStride)
+                {
+                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2];
+                    d[3] = s[3]; d[4] = s[4]; d[5] = s[5];
+                }
+            }
+            row += fullPanels * Rows;
+            dst += fullPanels * panelStride;
+        }
+        for (; row < rowEnd; row += Rows, dst += Rows * kc)
+            PackA(a, rowStride, colStride, row, Math.Min(Rows, rowEnd - row), kb, kc, dst);
+    }
+
+    /// <summary>Packs one panel: rows [row, row+rows) × depth [kb, kb+kc), zero-padding missing rows.</summary>
     private static void PackA(float* a, long rowStride, long colStride, int row, int rows, int kb, int kc, float* dst)
     {
         if (rows < Rows)
             new Span<float>(dst, Rows * kc).Clear();
-        if (rowStride == 1 && rows == Rows)
-        {
-            // Column-major A (Conv's im2col, transposed operands): the panel's rows are adjacent at every depth.
-            float* src = a + row + kb * colStride;
-            for (int p = 0; p < kc; p++, src += colStride, dst += Rows)
-            {
-                dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2];
-                dst[3] = src[3]; dst[4] = src[4]; dst[5] = src[5];
-            }
-            return;
-        }
         for (int r = 0; r < rows; r++)
         {
             float* src = a + (row + r) * rowStride + kb * colStride;
