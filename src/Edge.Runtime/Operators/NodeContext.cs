@@ -14,6 +14,7 @@ public sealed class NodeContext
     private readonly Tensor?[] _inputValues;
     private readonly DataType[] _outputTypes;
     private readonly TensorShape?[] _outputShapes;
+    private readonly Tensor?[] _outputValues;
 
     public NodeContext(Node node, DataType[] inputTypes, TensorShape?[] inputShapes, Tensor?[] inputValues)
     {
@@ -23,6 +24,7 @@ public sealed class NodeContext
         _inputValues = inputValues;
         _outputTypes = new DataType[node.Outputs.Count];
         _outputShapes = new TensorShape?[node.Outputs.Count];
+        _outputValues = new Tensor?[node.Outputs.Count];
     }
 
     public Node Node { get; }
@@ -62,6 +64,19 @@ public sealed class NodeContext
             _outputShapes[index] = shape;
         }
     }
+
+    /// <summary>
+    /// Sets an output whose value follows from input shapes alone (Shape): the planner uses it as a
+    /// constant, so consumers fold too, even though the input data is only known at run time.
+    /// </summary>
+    public void SetOutputValue(int index, Tensor value)
+    {
+        SetOutput(index, value.Type, value.Shape);
+        if (index < _outputValues.Length)
+            _outputValues[index] = value;
+    }
+
+    internal Tensor? OutputValue(int index) => _outputValues[index];
 
     /// <summary>Whether the node declares output <paramref name="index"/> (optional outputs may be omitted).</summary>
     public bool HasOutput(int index) => index < Node.Outputs.Count && Node.Outputs[index].Length > 0;

@@ -1,43 +1,148 @@
 namespace Edge.Runtime.Operators;
 
 /// <summary>
-/// Intra-op parallel loops with a fixed degree. With one thread everything runs inline: batch-1
-/// kernels often lose when split, so each kernel decides by its own work size whether to call <see cref="For"/>.
+/// Intra-op parallel loops over a session's own worker threads. With one thread everything runs
+/// inline: batch-1 kernels often lose when split, so each kernel decides by its own work size
+/// whether to go parallel. A loop started while another run holds the workers runs inline rather
+/// than waiting, so concurrent requests never queue behind each other here.
 /// </summary>
-public sealed class ParallelRunner
+public sealed class ParallelRunner : IDisposable
 {
     /// <summary>Runs everything on the calling thread.</summary>
     public static readonly ParallelRunner Sequential = new(1);
 
-    private readonly ParallelOptions _options;
+    private readonly Thread[] _workers;
+    private readonly SemaphoreSlim _start;
+    private readonly Dictionary<Type, object> _boxes = [];
+    private readonly Lock _busy = new();
+    private object? _box;
+    private Action<object, int, int>? _invoke;
+    private int _count, _chunks, _nextChunk, _pending;
+    private volatile bool _disposed;
+    private Exception? _failure;
 
     public ParallelRunner(int threads)
     {
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread");
         Threads = threads;
-        _options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        _start = new SemaphoreSlim(0);
+        _workers = new Thread[threads - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"edge-intra-op-{i + 1}" };
+            _workers[i].Start();
+        }
     }
 
     public int Threads { get; }
 
     /// <summary>
-    /// Calls <paramref name="body"/>(start, end) over [0, count) in at most <see cref="Threads"/> chunks
-    /// of at least <paramref name="minChunk"/> items.
+    /// Calls <paramref name="body"/>(start, end) over [0, count) in at most <see cref="Threads"/>
+    /// chunks of at least <paramref name="minChunk"/> items. Convenient; allocates a closure per call
+    /// where the lambda captures — hot kernels use the allocation-free overload.
     /// </summary>
     public void For(int count, int minChunk, Action<int, int> body)
     {
-        int chunks = Math.Min(Threads, Math.Max(1, count / Math.Max(1, minChunk)));
-        if (chunks <= 1)
+        unsafe
         {
-            body(0, count);
+            For(count, minChunk, body, &InvokeAction);
+        }
+    }
+
+    private static void InvokeAction(in Action<int, int> body, int start, int end) => body(start, end);
+
+    /// <summary>
+    /// Allocation-free parallel loop: <paramref name="body"/>(state, start, end) over [0, count).
+    /// <paramref name="state"/> carries what the chunks need (tensors, sizes) by value.
+    /// </summary>
+    public unsafe void For<TState>(int count, int minChunk, in TState state, delegate*<in TState, int, int, void> body)
+    {
+        int chunks = Math.Min(Threads, Math.Max(1, count / Math.Max(1, minChunk)));
+        if (chunks <= 1 || !_busy.TryEnter())
+        {
+            body(in state, 0, count);
             return;
         }
-        System.Threading.Tasks.Parallel.For(0, chunks, _options, chunk =>
+        try
         {
-            int start = (int)((long)count * chunk / chunks);
-            int end = (int)((long)count * (chunk + 1) / chunks);
-            body(start, end);
-        });
+            if (!_boxes.TryGetValue(typeof(TState), out var boxObject))
+                _boxes[typeof(TState)] = boxObject = new StateBox<TState>();
+            var box = (StateBox<TState>)boxObject;
+            box.State = state;
+            box.Body = body;
+            _box = box;
+            _invoke = StateBox<TState>.Invoke;
+            _count = count;
+            _chunks = chunks;
+            _nextChunk = 0;
+            Volatile.Write(ref _pending, chunks);
+            _start.Release(chunks - 1);
+            RunChunks();
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _pending) > 0)
+                spinner.SpinOnce(sleep1Threshold: -1);
+            box.State = default!;
+            if (Interlocked.Exchange(ref _failure, null) is { } failure)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        finally
+        {
+            _busy.Exit();
+        }
+    }
+
+    private void RunChunks()
+    {
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
+        {
+            int start = (int)((long)_count * chunk / _chunks);
+            int end = (int)((long)_count * (chunk + 1) / _chunks);
+            try
+            {
+                _invoke!(_box!, start, end);
+            }
+            catch (Exception e)
+            {
+                // A worker must never die of a kernel's exception: hand it to the caller.
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        while (true)
+        {
+            _start.Wait();
+            if (_disposed)
+                return;
+            RunChunks();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed || _workers.Length == 0)
+            return;
+        _disposed = true;
+        _start.Release(_workers.Length);
+    }
+
+    private sealed unsafe class StateBox<TState>
+    {
+        public static readonly Action<object, int, int> Invoke = (box, start, end) =>
+        {
+            var typed = (StateBox<TState>)box;
+            typed.Body(in typed.State, start, end);
+        };
+
+        public TState State = default!;
+        public delegate*<in TState, int, int, void> Body;
     }
 }

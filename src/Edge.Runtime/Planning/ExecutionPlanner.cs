@@ -59,6 +59,9 @@ public sealed class ExecutionPlanner
                     if (node.Outputs[o].Length > 0 && !context.IsOutputInferred(o))
                         throw context.Fail($"output {o} '{node.Outputs[o]}' was not inferred");
 
+                if (op.CanFold && TryUseKnownOutputs(context, constants))
+                    continue;
+
                 bool allConstant = Enumerable.Range(0, context.InputCount).All(i => !context.HasInput(i) || context.InputValue(i) is not null);
                 if (op.CanFold && allConstant && context.InputCount > 0)
                 {
@@ -108,7 +111,7 @@ public sealed class ExecutionPlanner
         return new ExecutionPlan(slots, steps, inputSlots, outputSlots, arenaBytes, workspace, partitions);
     }
 
-    private static NodeContext BuildContext(Node node, List<ValueSlot> slots, Dictionary<string, int> slotOf, Dictionary<string, Tensor> constants)
+    internal static NodeContext BuildContext(Node node, List<ValueSlot> slots, Dictionary<string, int> slotOf, Dictionary<string, Tensor> constants)
     {
         int n = node.Inputs.Count;
         var types = new DataType[n];
@@ -138,18 +141,33 @@ public sealed class ExecutionPlanner
         return new NodeContext(node, types, shapes, values);
     }
 
+    /// <summary>Records outputs the operator could compute from shapes alone as constants; false unless all are known.</summary>
+    private static bool TryUseKnownOutputs(NodeContext context, Dictionary<string, Tensor> constants)
+    {
+        var outputs = context.Node.Outputs;
+        bool anyKnown = false;
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            if (outputs[o].Length == 0)
+                continue;
+            if (context.OutputValue(o) is null)
+                return false;
+            anyKnown = true;
+        }
+        if (!anyKnown)
+            return false;
+        for (int o = 0; o < outputs.Count; o++)
+            if (outputs[o].Length > 0)
+                constants[outputs[o]] = context.OutputValue(o)!;
+        return true;
+    }
+
     private static void Fold(Operator op, NodeContext context, Dictionary<string, Tensor> constants)
     {
-        var kernel = op.CreateKernel(context);
-        var node = context.Node;
-        var inputs = Enumerable.Range(0, context.InputCount).Select(i => context.InputValue(i)).ToArray();
-        var outputs = Enumerable.Range(0, node.Outputs.Count)
-            .Select(o => node.Outputs[o].Length > 0 ? Tensor.Allocate(context.OutputType(o), context.OutputShape(o)) : Tensor.Allocate(DataType.Float32, TensorShape.Scalar))
-            .ToArray();
-        kernel.Execute(KernelContext.ForTensors(inputs, outputs, kernel.WorkspaceBytes));
-        for (int o = 0; o < node.Outputs.Count; o++)
-            if (node.Outputs[o].Length > 0)
-                constants[node.Outputs[o]] = outputs[o];
+        var outputs = ConstantEvaluator.Evaluate(op, context);
+        for (int o = 0; o < outputs.Length; o++)
+            if (outputs[o] is { } value)
+                constants[context.Node.Outputs[o]] = value;
     }
 
     private static int LayOutArena(List<ValueSlot> slots, List<ExecutionStep> steps, int[] outputSlots)

@@ -13,7 +13,18 @@ public sealed class GraphOptimizer
     /// <summary>The transforms every session applies.</summary>
     public static GraphOptimizer Default { get; } = new(
     [
+        new ConstantFolding(Operators.OperatorRegistry.Default),
         new IdentityElimination(),
+        new CastElimination(),
+        new QdqConvFusion(),
+        new QdqMatMulFusion(),
+        new QdqGemmFusion(),
+        new QdqBinaryFusion(),
+        new QdqGlobalAveragePoolFusion(),
+        new QdqConcatFusion(),
+        new QdqDataMovementFusion(),
+        new BatchNormFolding(),
+        new ActivationFusion(),
     ]);
 
     /// <summary>No transforms: the graph runs exactly as written (the float reading of a QDQ model).</summary>
@@ -31,5 +42,7 @@ public sealed class GraphOptimizer
                 break;
             GraphSorter.Sort(graph);
         }
+        GraphPatterns.RemoveDeadNodes(graph);
+        GraphPatterns.RemoveUnusedInitializers(graph);
     }
 }

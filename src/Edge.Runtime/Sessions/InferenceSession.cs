@@ -10,7 +10,7 @@ namespace Edge.Runtime.Sessions;
 /// A loaded model ready to run. Plans are made per distinct input shape and cached, so steady-state
 /// runs allocate nothing but their result tensors. Thread-safe: concurrent runs use separate arenas.
 /// </summary>
-public sealed class InferenceSession
+public sealed class InferenceSession : IDisposable
 {
     private readonly SessionOptions _options;
     private readonly ExecutionPlanner _planner;
@@ -96,6 +96,13 @@ public sealed class InferenceSession
             _plans[key] = plan;
             return plan;
         }
+    }
+
+    /// <summary>Stops the session's intra-op worker threads.</summary>
+    public void Dispose()
+    {
+        if (_parallel != ParallelRunner.Sequential)
+            _parallel.Dispose();
     }
 
     /// <summary>Inputs by name in graph order; fails naming a missing or unknown input.</summary>

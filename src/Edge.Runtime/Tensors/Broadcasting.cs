@@ -34,11 +34,21 @@ public static class Broadcasting
     public static int[] Strides(TensorShape input, TensorShape output)
     {
         var strides = new int[output.Rank];
-        var own = input.Strides();
-        int offset = output.Rank - input.Rank;
-        for (int d = 0; d < input.Rank; d++)
-            strides[d + offset] = input[d] == 1 ? 0 : own[d];
+        Strides(input, output, strides);
         return strides;
+    }
+
+    /// <summary>Writes <see cref="Strides(TensorShape, TensorShape)"/> into <paramref name="strides"/> (length = output rank) without allocating.</summary>
+    public static void Strides(TensorShape input, TensorShape output, Span<int> strides)
+    {
+        strides.Clear();
+        int offset = output.Rank - input.Rank;
+        int stride = 1;
+        for (int d = input.Rank - 1; d >= 0; d--)
+        {
+            strides[d + offset] = input[d] == 1 ? 0 : stride;
+            stride *= input[d];
+        }
     }
 
     /// <summary>
@@ -107,8 +117,9 @@ public static class Broadcasting
         // General case: runs along the last axis, an odometer over the outer axes.
         int rank = oShape.Rank;
         Span<int> aStrides = stackalloc int[rank], bStrides = stackalloc int[rank], index = stackalloc int[rank];
-        Strides(aShape, oShape).CopyTo(aStrides);
-        Strides(bShape, oShape).CopyTo(bStrides);
+        // Filled in place: steady-state kernels call this per inference and must not allocate.
+        Strides(aShape, oShape, aStrides);
+        Strides(bShape, oShape, bStrides);
         index.Clear();
         int inner = oShape[rank - 1];
         int aOffset = 0, bOffset = 0;

@@ -20,8 +20,18 @@ public sealed class OnnxNodeTests
     public void NodeTestMatchesExpectedOutputs(string testName)
     {
         string folder = Path.Combine(OnnxNodeTestCatalog.Root, testName);
-        var session = InferenceSession.Load(Path.Combine(folder, "model.onnx"));
-        var results = ModelTestRunner.Run(session, folder, Tolerance.OnnxDefault);
+        List<DataSetResult> results;
+        try
+        {
+            var session = InferenceSession.Load(Path.Combine(folder, "model.onnx"));
+            results = ModelTestRunner.Run(session, folder, Tolerance.OnnxDefault);
+        }
+        catch (ModelException e) when (PlanTimeInputs.IsNeeded(e))
+        {
+            results = PlanTimeInputs.Run(folder, Tolerance.OnnxDefault);
+        }
+        if (PlanTimeInputs.IsNeeded(results))
+            results = PlanTimeInputs.Run(folder, Tolerance.OnnxDefault);
         Assert.NotEmpty(results);
         foreach (var result in results)
             Assert.True(result.Passed, $"{testName}/{result.Name}: {result.Error ?? string.Join("; ", result.Outputs.Where(o => !o.Matches).Select(o => $"{o.Name}: {o.Problem}, max abs {o.MaxAbsoluteError:G4}, max rel {o.MaxRelativeError:G4}"))}");
@@ -48,6 +58,15 @@ public sealed class OnnxNodeTests
     private static readonly HashSet<string> OpsCoveredElsewhere =
     [
         "Identity", // its node tests use sequence/optional types; covered by Planning tests (graph-output Identity)
+        "Cast", // its node tests all involve double, float16, bfloat16 or string; covered by Operators/Layout/CastOperatorTests
+        "ConstantOfShape", // its node tests import opset 9; Operators/Layout/ConstantOfShapeOperatorTests runs them at opset 13 (same semantics)
+        "Gelu", // ai.onnx Gelu is opset 20, newer than the 1.12 test data; covered by Operators/Elementwise/GeluOperatorTests
+        // Their node tests import opset 10/11; Operators/Quantization/LegacyOpsetNodeTests runs them at opset 13.
+        "ConvInteger",
+        "DynamicQuantizeLinear",
+        "MatMulInteger",
+        "QLinearConv",
+        "QLinearMatMul",
         // Their node tests import opset 1/11/12; Operators/NN/LegacyOpsetNodeTests runs them at opset 13 (same semantics).
         "Conv",
         "AveragePool",

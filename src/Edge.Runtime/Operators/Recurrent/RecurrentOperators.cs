@@ -5,5 +5,7 @@ internal static class RecurrentOperators
 {
     public static void Register(OperatorRegistry registry)
     {
+        registry.Add(new LstmOperator());
+        registry.Add(new GruOperator());
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using Edge.Runtime.Operators;
 
 namespace Edge.Runtime.Backends.Cpu.Kernels;
@@ -15,9 +16,18 @@ public static class Int8Gemm
     /// <summary>Every variant this CPU supports, reference first.</summary>
     public static IReadOnlyList<Int8GemmVariant> Supported { get; } = Enum.GetValues<Int8GemmVariant>().Where(IsSupported).ToArray();
 
+    /// <summary>
+    /// Whether this CPU runs <paramref name="variant"/>. EDGE_CPU_MAX caps it: <c>scalar</c> leaves the reference,
+    /// <c>avx2</c> stops below AVX-512, <c>avx512</c> or <c>avxvnni</c> allow AVX2 plus that one wide variant.
+    /// </summary>
     public static bool IsSupported(Int8GemmVariant variant) => variant switch
     {
         Int8GemmVariant.Reference => true,
+        Int8GemmVariant.Avx2 => CpuFeatures.Avx2,
+        Int8GemmVariant.Avx512 => CpuFeatures.Cap is null or "" or "avx512" && Avx512BW.IsSupported,
+        Int8GemmVariant.AvxVnni => CpuFeatures.AvxVnni && CpuFeatures.Avx2,
+        Int8GemmVariant.AdvSimd => CpuFeatures.AdvSimd,
+        Int8GemmVariant.Dp => CpuFeatures.Dp && CpuFeatures.AdvSimd,
         _ => false,
     };
 
@@ -32,8 +42,31 @@ public static class Int8Gemm
             throw new ArgumentException($"A zero point has {aZero.Length} values; expected 1 or {m}");
         if (bZero.Length != 1 && bZero.Length != b.N)
             throw new ArgumentException($"B zero point has {bZero.Length} values; expected 1 or {b.N}");
+        if (m > 0)
+        {
+            int k = b.K, n = b.N;
+            if (lda < k || a.Length < (long)(m - 1) * lda + k)
+                throw new ArgumentException($"A has {a.Length} elements; {m}x{k} with row stride {lda} needs {(long)(m - 1) * lda + k}");
+            if (ldc < n || c.Length < (long)(m - 1) * ldc + n)
+                throw new ArgumentException($"C has {c.Length} elements; {m}x{n} with row stride {ldc} needs {(long)(m - 1) * ldc + n}");
+        }
         switch (b.Variant)
         {
+            case Int8GemmVariant.Avx2:
+                Int8GemmDriver.Multiply<Int8GemmAvx2>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
+            case Int8GemmVariant.Avx512:
+                Int8GemmDriver.Multiply<Int8GemmAvx512>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
+            case Int8GemmVariant.AvxVnni:
+                Int8GemmDriver.Multiply<Int8GemmAvxVnni>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
+            case Int8GemmVariant.AdvSimd:
+                Int8GemmDriver.Multiply<Int8GemmAdvSimd>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
+            case Int8GemmVariant.Dp:
+                Int8GemmDriver.Multiply<Int8GemmDp>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
             default:
                 Int8GemmReference.Multiply(a, aSigned, m, lda, aZero, b, bZero, c, ldc);
                 break;
@@ -42,6 +75,11 @@ public static class Int8Gemm
 
     internal static PackedInt8Matrix PackFor(Int8GemmVariant variant, byte[] rowMajor, int k, int n, bool isSigned, int[] columnSums) => variant switch
     {
+        Int8GemmVariant.Avx2 => Int8GemmPacking.Pack<Int8GemmAvx2>(variant, rowMajor, k, n, isSigned, columnSums),
+        Int8GemmVariant.Avx512 => Int8GemmPacking.Pack<Int8GemmAvx512>(variant, rowMajor, k, n, isSigned, columnSums),
+        Int8GemmVariant.AvxVnni => Int8GemmPacking.Pack<Int8GemmAvxVnni>(variant, rowMajor, k, n, isSigned, columnSums),
+        Int8GemmVariant.AdvSimd => Int8GemmPacking.Pack<Int8GemmAdvSimd>(variant, rowMajor, k, n, isSigned, columnSums),
+        Int8GemmVariant.Dp => Int8GemmPacking.Pack<Int8GemmDp>(variant, rowMajor, k, n, isSigned, columnSums),
         _ => new PackedInt8Matrix(k, n, isSigned, Int8GemmVariant.Reference, rowMajor, columnSums),
     };
 }

@@ -5,9 +5,9 @@ public enum Int8GemmVariant
 {
     /// <summary>Portable scalar code: the oracle for the others.</summary>
     Reference,
-    /// <summary>256-bit AVX2, exact on full-range u8×s8 (no saturating vpmaddubsw on raw operands).</summary>
+    /// <summary>256-bit AVX2: operands widened to int16, vpmaddwd (exact; vpmaddubsw on raw u8×s8 saturates).</summary>
     Avx2,
-    /// <summary>512-bit AVX-512BW, exact likewise.</summary>
+    /// <summary>512-bit AVX-512BW, int16 vpmaddwd likewise.</summary>
     Avx512,
     /// <summary>256-bit AVX-VNNI vpdpbusd.</summary>
     AvxVnni,

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Edge.Cli;
+using Edge.Cli.Commands;
+
+var root = new RootCommand("Edge: runs quantized and distilled ONNX models on embedded devices.");
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(TestModelCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(OpsCommand.Create());
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"edge: {error.Message}");
+    return ExitCodes.Error;
+}
+return parsed.Invoke();

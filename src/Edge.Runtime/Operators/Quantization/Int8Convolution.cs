@@ -1,0 +1,145 @@
+using System.Runtime.InteropServices;
+using Edge.Runtime.Backends.Cpu.Kernels;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// Integer convolution as im2col + int8 GEMM: a tile of output pixels' patches (padding filled with
+/// the input zero point, so padded taps contribute 0) times each group's weights (N×K, packed once when
+/// constant), giving int32 accumulators that the caller stores (ConvInteger) or requantizes (QLinearConv).
+/// </summary>
+internal sealed class Int8Convolution
+{
+    private readonly ConvGeometry _g;
+    private readonly PackedInt8Matrix[]? _packed;
+    private readonly int _tileRows;
+
+    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned)
+    {
+        _g = geometry;
+        int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
+        _tileRows = Math.Clamp(65536 / Math.Max(k + 4 * n, 1), 8, 1024);
+        _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
+        if (constantWeights is not null && !IsDepthwise)
+        {
+            _packed = new PackedInt8Matrix[geometry.Group];
+            for (int g = 0; g < geometry.Group; g++)
+                _packed[g] = PackedInt8Matrix.Pack(constantWeights.Bytes.Slice(g * n * k, n * k), weightsSigned, k, n, transposed: true);
+        }
+    }
+
+    public ConvGeometry Geometry => _g;
+
+    /// <summary>Scratch: the patch tile, its accumulators, and one output row of requantized bytes.</summary>
+    public int WorkspaceBytes => Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
+
+    private static int Align(int bytes) => (bytes + 63) & ~63;
+
+    /// <summary>
+    /// Runs the convolution. Per tile, <paramref name="sink"/> receives (batch, group, first pixel,
+    /// pixel count, accumulators [pixels × out channels of the group], a scratch byte row).
+    /// </summary>
+    public void Run<TSink>(ReadOnlySpan<byte> x, bool xSigned, int xZero, ReadOnlySpan<byte> w, bool wSigned, ReadOnlySpan<int> wZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        var g = _g;
+        int k = g.PatchSize, n = g.OutChannelsPerGroup;
+        var patches = workspace.AsSpan(0, _tileRows * k);
+        int accOffset = Align(_tileRows * k);
+        var acc = MemoryMarshal.Cast<byte, int>(workspace.AsSpan(accOffset, _tileRows * n * sizeof(int)));
+        var row = workspace.AsSpan(accOffset + _tileRows * n * sizeof(int), n);
+        byte pad = (byte)xZero;
+        int imageSize = g.Height * g.Width;
+        for (int b = 0; b < g.Batch; b++)
+            for (int grp = 0; grp < g.Group; grp++)
+            {
+                var image = x.Slice((b * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+                var groupZero = wZero.Length == 1 ? wZero : wZero.Slice(grp * n, n);
+                for (int p0 = 0; p0 < g.OutPixels; p0 += _tileRows)
+                {
+                    int rows = Math.Min(_tileRows, g.OutPixels - p0);
+                    if (IsDepthwise)
+                    {
+                        Depthwise(image, xSigned, xZero, w.Slice(grp * k, k), wSigned, groupZero[0], p0, acc[..rows]);
+                        sink.Store(b, grp, p0, rows, acc[..rows], row);
+                        continue;
+                    }
+                    for (int r = 0; r < rows; r++)
+                        FillPatch(image, p0 + r, pad, patches.Slice(r * k, k));
+                    Int8MatMul.Multiply(patches, xSigned, rows, k, k, xZero, _packed?[grp],
+                        _packed is null ? w.Slice(grp * n * k, n * k) : default, wSigned, true, n, groupZero, acc, n, parallel);
+                    sink.Store(b, grp, p0, rows, acc[..(rows * n)], row);
+                }
+            }
+    }
+
+    /// <summary>One input and one output channel per group: a direct loop beats a GEMM with N = 1.</summary>
+    private bool IsDepthwise => _g.ChannelsPerGroup == 1 && _g.OutChannelsPerGroup == 1;
+
+    // Integer arithmetic, so skipping padded taps (which im2col fills with the zero point, contributing 0) is exact.
+    private void Depthwise(ReadOnlySpan<byte> plane, bool xSigned, int xZero, ReadOnlySpan<byte> kernel, bool wSigned, int wZero, int firstPixel, Span<int> acc)
+    {
+        var g = _g;
+        Span<int> weights = stackalloc int[kernel.Length];
+        for (int i = 0; i < kernel.Length; i++)
+            weights[i] = (wSigned ? (sbyte)kernel[i] : kernel[i]) - wZero;
+        for (int r = 0; r < acc.Length; r++)
+        {
+            int pixel = firstPixel + r;
+            int oy = pixel / g.OutW, ox = pixel % g.OutW;
+            int y0 = oy * g.StrideH - g.PadTop, x0 = ox * g.StrideW - g.PadLeft;
+            int sum = 0;
+            for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                int iy = y0 + ky * g.DilationH;
+                if ((uint)iy >= (uint)g.Height)
+                    continue;
+                var line = plane.Slice(iy * g.Width, g.Width);
+                var taps = weights.Slice(ky * g.KernelW, g.KernelW);
+                for (int kx = 0; kx < g.KernelW; kx++)
+                {
+                    int ix = x0 + kx * g.DilationW;
+                    if ((uint)ix < (uint)g.Width)
+                        sum += ((xSigned ? (sbyte)line[ix] : line[ix]) - xZero) * taps[kx];
+                }
+            }
+            acc[r] = sum;
+        }
+    }
+
+    private void FillPatch(ReadOnlySpan<byte> image, int pixel, byte pad, Span<byte> patch)
+    {
+        var g = _g;
+        int oy = pixel / g.OutW, ox = pixel % g.OutW;
+        int y0 = oy * g.StrideH - g.PadTop, x0 = ox * g.StrideW - g.PadLeft;
+        int imageSize = g.Height * g.Width;
+        int j = 0;
+        for (int c = 0; c < g.ChannelsPerGroup; c++)
+        {
+            var plane = image.Slice(c * imageSize, imageSize);
+            for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                int iy = y0 + ky * g.DilationH;
+                if ((uint)iy >= (uint)g.Height)
+                {
+                    patch.Slice(j, g.KernelW).Fill(pad);
+                    j += g.KernelW;
+                    continue;
+                }
+                var line = plane.Slice(iy * g.Width, g.Width);
+                if (g.DilationW == 1 && x0 >= 0 && x0 + g.KernelW <= g.Width)
+                {
+                    line.Slice(x0, g.KernelW).CopyTo(patch.Slice(j, g.KernelW));
+                    j += g.KernelW;
+                    continue;
+                }
+                for (int kx = 0; kx < g.KernelW; kx++)
+                {
+                    int ix = x0 + kx * g.DilationW;
+                    patch[j++] = (uint)ix < (uint)g.Width ? line[ix] : pad;
+                }
+            }
+        }
+    }
+}

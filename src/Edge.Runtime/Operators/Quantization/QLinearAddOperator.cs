@@ -1,0 +1,68 @@
+using System.Runtime.Intrinsics;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// com.microsoft QLinearAdd with numpy broadcasting. Arithmetic of MLAS's x64 kernel
+/// (QLinearBinaryOpKernelAvx2): c = roundEven((float(a − a_zp)·a_scale + float(b − b_zp)·b_scale) / c_scale),
+/// clamped to [qmin − c_zp, qmax − c_zp], + c_zp.
+/// </summary>
+public sealed class QLinearAddOperator : Operator
+{
+    public override string OpType => "QLinearAdd";
+
+    public override string Domain => "com.microsoft";
+
+    public override string TypeConstraints => "uint8, int8";
+
+    public override void InferOutputs(NodeContext context) => QLinearBinary.Infer(context);
+
+    public override Kernel CreateKernel(NodeContext context) => new AddKernel(QLinearBinary.Create(context));
+
+    private sealed class AddKernel(QLinearBinary binary) : Kernel
+    {
+        public override void Execute(KernelContext context)
+        {
+            var p = binary.Read(context);
+            var (lo, hi) = Requantizer.Bounds(p.CZero, binary.Signed);
+            var runs = binary.Runs;
+            for (int r = 0; r < runs.Starts.Length; r++)
+                Run(p.A[runs.AOffsets[r]..], runs.AStep, p.B[runs.BOffsets[r]..], runs.BStep, p.C.Slice(runs.Starts[r], runs.Length), p, lo, hi, binary.Signed);
+        }
+
+        private static void Run(ReadOnlySpan<byte> a, int aStep, ReadOnlySpan<byte> b, int bStep, Span<byte> c, QLinearBinary.Parameters p, float lo, float hi, bool signed)
+        {
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated && c.Length >= 8)
+            {
+                var vaScale = Vector256.Create(p.AScale);
+                var vbScale = Vector256.Create(p.BScale);
+                var vcScale = Vector256.Create(p.CScale);
+                var vaZero = Vector256.Create(p.AZero);
+                var vbZero = Vector256.Create(p.BZero);
+                var vLo = Vector256.Create(lo);
+                var vHi = Vector256.Create(hi);
+                var vcZero = Vector256.Create(p.CZero);
+                Span<int> result = stackalloc int[8];
+                for (; i <= c.Length - 8; i += 8)
+                {
+                    var fa = Vector256.ConvertToSingle(QLinearBinary.Load(a, aStep, i, signed) - vaZero) * vaScale;
+                    var fb = Vector256.ConvertToSingle(QLinearBinary.Load(b, bStep, i, signed) - vbZero) * vbScale;
+                    var v = (fa + fb) / vcScale;
+                    v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, vLo), v, vLo);
+                    v = Vector256.ConditionalSelect(Vector256.LessThan(v, vHi), v, vHi);
+                    (Vector256.ConvertToInt32(Vector256.Round(v)) + vcZero).CopyTo(result);
+                    for (int j = 0; j < 8; j++)
+                        c[i + j] = (byte)result[j];
+                }
+            }
+            for (; i < c.Length; i++)
+            {
+                float fa = (float)(QLinearBinary.Value(a, aStep * i, signed) - p.AZero) * p.AScale;
+                float fb = (float)(QLinearBinary.Value(b, bStep * i, signed) - p.BZero) * p.BScale;
+                c[i] = (byte)(Requantizer.RoundToInt(Requantizer.Clamp((fa + fb) / p.CScale, lo, hi)) + p.CZero);
+            }
+        }
+    }
+}

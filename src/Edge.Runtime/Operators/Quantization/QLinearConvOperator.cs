@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// QLinearConv: int32 accumulation of Conv(x − x_zp, w − w_zp) plus the int32 bias, requantized as
+/// ONNX Runtime does: multiplier x_scale · w_scale[oc] / y_scale (left to right in float), float(acc) ·
+/// multiplier, round half to even, + y_zero_point, saturate. Per-channel weight scales and zero points.
+/// </summary>
+public sealed class QLinearConvOperator : Operator
+{
+    public override string OpType => "QLinearConv";
+
+    public override string TypeConstraints => "uint8, int8 (bias int32)";
+
+    public override void InferOutputs(NodeContext context)
+    {
+        context.RequireInputs(8, 9);
+        var xType = context.RequireType(0, DataType.UInt8, DataType.Int8);
+        var wType = context.RequireType(3, DataType.UInt8, DataType.Int8);
+        QuantizedValues.RequireFloat(context, 1, "x_scale");
+        QuantizedValues.RequireFloat(context, 4, "w_scale");
+        QuantizedValues.RequireFloat(context, 6, "y_scale");
+        QuantizedValues.RequireZeroPointType(context, 2, xType, "x_zero_point");
+        QuantizedValues.RequireZeroPointType(context, 5, wType, "w_zero_point");
+        QuantizedValues.RequireZeroPointType(context, 7, null, "y_zero_point");
+        var geometry = ConvGeometry.Create(context, context.InputShape(0), context.InputShape(3));
+        QuantizedValues.RequireScalar(context, 1, "x_scale");
+        QuantizedValues.RequireScalar(context, 2, "x_zero_point");
+        QuantizedValues.RequireScalarOrVector(context, 4, geometry.OutChannels, "w_scale");
+        QuantizedValues.RequireScalarOrVector(context, 5, geometry.OutChannels, "w_zero_point");
+        QuantizedValues.RequireScalar(context, 6, "y_scale");
+        QuantizedValues.RequireScalar(context, 7, "y_zero_point");
+        if (context.HasInput(8))
+        {
+            context.RequireType(8, DataType.Int32);
+            var bias = context.InputShape(8);
+            if (bias.Rank != 1 || bias[0] != geometry.OutChannels)
+                throw context.Fail($"input 8 (B) has shape {bias}; expected [{geometry.OutChannels}]");
+        }
+        context.SetOutput(0, context.InputType(7), geometry.OutputShape);
+    }
+
+    public override Kernel CreateKernel(NodeContext context)
+    {
+        var geometry = ConvGeometry.Create(context, context.InputShape(0), context.InputShape(3));
+        bool wSigned = context.InputType(3) == DataType.Int8;
+        return new QLinearConvKernel(new Int8Convolution(geometry, context.InputValue(3), wSigned),
+            context.InputType(0) == DataType.Int8, wSigned, context.InputType(7) == DataType.Int8);
+    }
+
+    public override long CountOperations(NodeContext context) =>
+        2L * context.OutputShape(0).ElementCount * context.InputShape(3).ElementCount / Math.Max(context.InputShape(3)[0], 1);
+
+    private sealed class QLinearConvKernel(Int8Convolution convolution, bool xSigned, bool wSigned, bool ySigned) : Kernel
+    {
+        private readonly int _convolutionBytes = (convolution.WorkspaceBytes + 63) & ~63;
+
+        public override int WorkspaceBytes => _convolutionBytes + 2 * convolution.Geometry.OutChannels * sizeof(int);
+
+        public override void Execute(KernelContext context)
+        {
+            var g = convolution.Geometry;
+            int m = g.OutChannels;
+            var extra = MemoryMarshal.Cast<byte, int>(context.Workspace.AsSpan(_convolutionBytes, 2 * m * sizeof(int)));
+            var wZero = extra[..m];
+            var scales = MemoryMarshal.Cast<int, float>(extra.Slice(m, m));
+            var wZeroInput = context.OptionalInput(5);
+            if (wZeroInput is not { ElementCount: > 1 })
+                wZero = wZero[..1];
+            QuantizedValues.ZeroPoints(wZeroInput, wZero);
+            var wScale = context.Input(4).AsSpan<float>();
+            float xScale = QuantizedValues.Scale(context.Input(1));
+            float yScale = QuantizedValues.Scale(context.Input(6));
+            if (wScale.Length == 1)
+                scales = scales[..1];
+            for (int i = 0; i < scales.Length; i++)
+                scales[i] = xScale * wScale[i] / yScale;
+            var bias = context.OptionalInput(8);
+            var sink = new RequantizeSink(context.Output(0).Bytes, bias is null ? default : bias.AsSpan<int>(), scales, QuantizedValues.ZeroPoint(context.Input(7)), ySigned, g);
+            convolution.Run(context.Input(0).Bytes, xSigned, QuantizedValues.ZeroPoint(context.Input(2)),
+                context.Input(3).Bytes, wSigned, wZero, context.Workspace, context.Parallel, ref sink);
+        }
+    }
+
+    private ref struct RequantizeSink(Span<byte> output, ReadOnlySpan<int> bias, ReadOnlySpan<float> scales, int zeroPoint, bool signed, ConvGeometry geometry) : IConvolutionSink
+    {
+        private readonly Span<byte> _output = output;
+        private readonly ReadOnlySpan<int> _bias = bias;
+        private readonly ReadOnlySpan<float> _scales = scales;
+
+        public readonly void Store(int batch, int group, int firstPixel, int pixels, ReadOnlySpan<int> accumulators, Span<byte> scratch)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels;
+            var groupBias = _bias.IsEmpty ? default : _bias.Slice(group * n, n);
+            var groupScales = _scales.Length == 1 ? _scales : _scales.Slice(group * n, n);
+            int channelBase = (batch * geometry.OutChannels + group * n) * plane + firstPixel;
+            for (int p = 0; p < pixels; p++)
+            {
+                Requantizer.Requantize(accumulators.Slice(p * n, n), groupBias, groupScales, zeroPoint, signed, scratch);
+                for (int oc = 0; oc < n; oc++)
+                    _output[channelBase + oc * plane + p] = scratch[oc];
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Edge.Benchmarks;
+
+/// <summary>Formats the report as the plain-text tables the README describes.</summary>
+internal static class ReportPrinter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string FormatRow(LatencyRow r)
+    {
+        // Errors are cut here to keep the table readable; the outputs section prints them in full.
+        string ort = r.Ort is null ? Cut($"ort: {r.OrtError}") : Ms(r.Ort.P50Ms);
+        string edge = r.Edge is null ? Cut($"edge: {r.EdgeError}") : Ms(r.Edge.P50Ms);
+        string ratio = r.EdgeOverOrt is double x ? x.ToString("0.00", Inv) : "-";
+        return $"{r.Model,-34} | {r.Batch,5} | {r.Threads,7} | {ort,11} | {edge,11} | {ratio,8}";
+    }
+
+    public static void Print(BenchmarkReport report, TextWriter w)
+    {
+        w.WriteLine();
+        w.WriteLine("== Latency (p50 and p90 in ms; runs ORT/Edge) ==");
+        w.WriteLine($"{"model",-34} | {"batch",5} | {"threads",7} | {"ORT p50 ms",11} | {"Edge p50 ms",11} | {"Edge/ORT",8} | ORT p90 | Edge p90 | runs");
+        foreach (var r in report.Latency)
+        {
+            string p90 = $"{(r.Ort is null ? "-" : Ms(r.Ort.P90Ms))} | {(r.Edge is null ? "-" : Ms(r.Edge.P90Ms))} | {r.Ort?.Runs ?? 0}/{r.Edge?.Runs ?? 0}";
+            w.WriteLine($"{FormatRow(r)} | {p90}");
+        }
+
+        w.WriteLine();
+        w.WriteLine("== Outputs: Edge vs ORT (first thread count), Edge plan ==");
+        foreach (var c in report.Comparisons)
+        {
+            string plan = c.EdgeWeightBytes is null ? "" :
+                $"  [Edge plan: weights {Mb(c.EdgeWeightBytes.Value)}, activations {Mb(c.EdgeActivationBytes ?? 0)}, {c.EdgeOperations / 1e9:0.###} G ops]";
+            w.WriteLine($"{c.Model} batch {c.Batch}: {c.Outputs}{plan}");
+        }
+        if (report.ResNetEncodingParity is not null)
+            w.WriteLine(report.ResNetEncodingParity);
+
+        if (report.Bandwidth is { } b)
+        {
+            w.WriteLine();
+            w.WriteLine("== Bandwidth ==");
+            foreach (var (threads, gbps) in b.ReadGBps)
+                w.WriteLine($"read bandwidth (512 MB sum, median 16 MiB chunk of 5 passes), {threads} thread(s): {gbps:0.0} GB/s");
+            foreach (var s in b.Streaming)
+                w.WriteLine(FormatStreaming(s));
+        }
+
+        if (report.Memory.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("== Peak RSS (VmHWM of a child process: load + 20 runs, batch 1, 1 thread) ==");
+            w.WriteLine($"{"model",-34} | {"ORT MiB",10} | {"Edge MiB",10}");
+            foreach (var m in report.Memory)
+                w.WriteLine(FormatMemory(m));
+        }
+    }
+
+    public static string FormatStreaming(StreamingRow s) => s.Error is not null
+        ? $"cold-weight int8 GEMV, {s.Engine}, {s.Threads} thread(s): {s.Engine}: {s.Error}"
+        : $"cold-weight int8 GEMV, {s.Engine}, {s.Threads} thread(s): {s.Copies} copies x {Mb(s.WeightBytesPerRun)}, p50 {Ms(s.P50Ms!.Value)} ms -> {s.GBps:0.0} GB/s = {s.ShareOfRead:P0} of read bandwidth";
+
+    public static string FormatMemory(MemoryRow m)
+    {
+        string ort = m.OrtMiB is double o ? o.ToString("0.0", Inv) : $"ort: {m.OrtError}";
+        string edge = m.EdgeMiB is double e ? e.ToString("0.0", Inv) : $"edge: {m.EdgeError}";
+        return $"{m.Model,-34} | {ort,10} | {edge,10}";
+    }
+
+    private static string Cut(string text) => text.Length <= 60 ? text : text[..57] + "...";
+
+    private static string Ms(double ms) => ms.ToString(ms < 1 ? "0.000" : "0.00", Inv);
+
+    private static string Mb(long bytes) => $"{bytes / 1048576.0:0.0} MiB";
+}
