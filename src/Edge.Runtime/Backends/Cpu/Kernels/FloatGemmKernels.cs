@@ -233,6 +233,43 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
             }
             return;
         }
+        if (first && job.CRowStride == 1 && rows == Rows && cols == 2 * w)
+        {
+            // Transposed C (Conv's NCHW output): finish the tile with vectors in place, then write its columns as row runs.
+            var lo = TOps.Broadcast(job.Activation.Min);
+            var hi = TOps.Broadcast(job.Activation.Max);
+            bool columnBias = job.Bias != null && !job.BiasPerRow;
+            TVec bias0 = columnBias ? TOps.Load(job.Bias + col) : TOps.Zero;
+            TVec bias1 = columnBias ? TOps.Load(job.Bias + col + w) : TOps.Zero;
+            for (int r = 0; r < Rows; r++)
+            {
+                float* t = tile + r * tileStride;
+                TVec b0 = bias0, b1 = bias1;
+                if (job.Bias != null && job.BiasPerRow)
+                    b0 = b1 = TOps.Broadcast(job.Bias[row + r]);
+                var v0 = TOps.Add(TOps.Load(t), b0);
+                var v1 = TOps.Add(TOps.Load(t + w), b1);
+                if (clamp)
+                {
+                    v0 = TOps.Clamp(v0, lo, hi);
+                    v1 = TOps.Clamp(v1, lo, hi);
+                }
+                TOps.Store(t, v0);
+                TOps.Store(t + w, v1);
+            }
+            long cs = job.CColStride;
+            for (int j = 0; j < cols; j++)
+            {
+                float* cj = c + j * cs;
+                cj[0] = tile[j];
+                cj[1] = tile[tileStride + j];
+                cj[2] = tile[2 * tileStride + j];
+                cj[3] = tile[3 * tileStride + j];
+                cj[4] = tile[4 * tileStride + j];
+                cj[5] = tile[5 * tileStride + j];
+            }
+            return;
+        }
         FloatGemmEpilogue.Scalar(job, tile, tileStride, row, rows, col, cols, first, clamp);
     }
 }

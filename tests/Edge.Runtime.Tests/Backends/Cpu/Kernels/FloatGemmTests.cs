@@ -15,7 +15,7 @@ public sealed class FloatGemmTests
 
     private static readonly (int M, int K, int N)[] Shapes =
     [
-        (1, 1, 1), (1, 17, 3), (3, 1, 17), (6, 16, 16), (7, 63, 65), (17, 3, 1), (65, 300, 33), (1, 513, 63), (2, 257, 129), (13, 64, 1),
+        (1, 1, 1), (1, 17, 3), (3, 1, 17), (6, 16, 16), (7, 63, 65), (17, 3, 1), (65, 300, 33), (1, 513, 63), (2, 257, 129), (13, 64, 1), (60, 40, 64),
     ];
 
     [Theory]
@@ -44,11 +44,16 @@ public sealed class FloatGemmTests
         {
             var aT = RandomValues(random, k * m);
             var bT = RandomValues(random, n * k);
-            // A stored K×M, B stored N×K, C written N×M.
-            var expected = Reference(aT, m, k, 1, m, bT, n, 1, k, [], false, FloatActivation.None);
-            var actual = new float[m * n];
-            FloatGemm.Multiply(aT, m, 1, m, PackedFloatMatrix.Pack(bT, k, n, transposed: true, variant: variant), actual, 1, m, [], false, FloatActivation.None, ParallelRunner.Sequential);
-            AssertClose(Transpose(expected, m, n), actual, $"{variant} {m}x{k}x{n}");
+            // A stored K×M, B stored N×K, C written N×M; bias per column or per row, clamped.
+            foreach (bool perRow in new[] { false, true })
+            {
+                var bias = RandomValues(random, perRow ? m : n);
+                var activation = FloatActivation.Clip(-0.5f, 0.5f);
+                var expected = Reference(aT, m, k, 1, m, bT, n, 1, k, bias, perRow, activation);
+                var actual = new float[m * n];
+                FloatGemm.Multiply(aT, m, 1, m, PackedFloatMatrix.Pack(bT, k, n, transposed: true, variant: variant), actual, 1, m, bias, perRow, activation, ParallelRunner.Sequential);
+                AssertClose(Transpose(expected, m, n), actual, $"{variant} perRow={perRow} {m}x{k}x{n}");
+            }
         }
     }
 
