@@ -1,0 +1,132 @@
+using Edge.Runtime.Backends.Cpu.Kernels;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Operators.NN;
+
+/// <summary>
+/// MatMul with numpy semantics: N-D batches broadcast, a 1-D A is a row and a 1-D B a column (their
+/// axis dropped from the result). A constant B is packed once per batch; when it has no batch of its
+/// own, all of A's batches run as one tall GEMM.
+/// </summary>
+public sealed class MatMulOperator : Operator
+{
+    public override string OpType => "MatMul";
+
+    public override string TypeConstraints => "float";
+
+    public override void InferOutputs(NodeContext context)
+    {
+        var info = Resolve(context);
+        context.SetOutput(0, DataType.Float32, info.Output);
+    }
+
+    public override long CountOperations(NodeContext context)
+    {
+        var info = Resolve(context);
+        return 2L * info.Batches * info.M * info.N * info.K;
+    }
+
+    public override Kernel CreateKernel(NodeContext context)
+    {
+        var info = Resolve(context);
+        var b = context.InputValue(1);
+        // B without batches of its own: every batch of A is rows of one (batches·M)×K matrix.
+        if (info.BBatches == 1)
+        {
+            var packed = b is null ? null : PackedFloatMatrix.Pack(b.AsSpan<float>(), info.K, info.N);
+            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed]);
+        }
+        PackedFloatMatrix[]? packs = null;
+        if (b is not null)
+        {
+            var values = b.AsSpan<float>();
+            packs = new PackedFloatMatrix[info.BBatches];
+            for (int i = 0; i < packs.Length; i++)
+                packs[i] = PackedFloatMatrix.Pack(values.Slice(i * info.K * info.N, info.K * info.N), info.K, info.N);
+        }
+        // Per output batch: where its A and B start (B as a batch index when packed).
+        var aOffsets = new int[info.Batches];
+        var bIndex = new int[info.Batches];
+        var batch = info.BatchShape;
+        var aStrides = Broadcasting.Strides(info.ABatchShape, batch);
+        var bStrides = Broadcasting.Strides(info.BBatchShape, batch);
+        var index = new int[batch.Rank];
+        for (int t = 0; t < info.Batches; t++)
+        {
+            int rest = t;
+            for (int d = batch.Rank - 1; d >= 0; d--)
+            {
+                index[d] = rest % batch[d];
+                rest /= batch[d];
+            }
+            int ai = 0, bi = 0;
+            for (int d = 0; d < batch.Rank; d++)
+            {
+                ai += index[d] * aStrides[d];
+                bi += index[d] * bStrides[d];
+            }
+            aOffsets[t] = ai * info.M * info.K;
+            bIndex[t] = bi;
+        }
+        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs);
+    }
+
+    private sealed record MatMulInfo(int M, int K, int N, TensorShape ABatchShape, TensorShape BBatchShape, TensorShape BatchShape, TensorShape Output)
+    {
+        public int Batches => BatchShape.ElementCount;
+        public int BBatches => BBatchShape.ElementCount;
+    }
+
+    private static MatMulInfo Resolve(NodeContext context)
+    {
+        context.RequireInputs(2, 2);
+        context.RequireType(0, DataType.Float32);
+        context.RequireType(1, DataType.Float32);
+        var a = context.InputShape(0);
+        var b = context.InputShape(1);
+        if (a.Rank == 0 || b.Rank == 0)
+            throw context.Fail($"inputs must be at least 1-D (A {a}, B {b})");
+        int m = a.Rank == 1 ? 1 : a[a.Rank - 2], k = a[a.Rank - 1];
+        int kb = b.Rank == 1 ? b[0] : b[b.Rank - 2], n = b.Rank == 1 ? 1 : b[b.Rank - 1];
+        if (k != kb)
+            throw context.Fail($"inner dimensions differ: A {a} has K={k}, B {b} has K={kb}");
+        var aBatch = new TensorShape(a.Rank > 2 ? a.Dims[..^2].ToArray() : []);
+        var bBatch = new TensorShape(b.Rank > 2 ? b.Dims[..^2].ToArray() : []);
+        TensorShape batch;
+        try
+        {
+            batch = Broadcasting.Shape(aBatch, bBatch);
+        }
+        catch (ArgumentException e)
+        {
+            throw context.Fail($"batch dimensions of A {a} and B {b} do not broadcast: {e.Message}");
+        }
+        var dims = batch.ToArray().ToList();
+        if (a.Rank > 1)
+            dims.Add(m);
+        if (b.Rank > 1)
+            dims.Add(n);
+        return new MatMulInfo(m, k, n, aBatch, bBatch, batch, new TensorShape(dims.ToArray()));
+    }
+
+    /// <summary>Batches of M×K · K×N; output batches are contiguous M×N blocks.</summary>
+    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed) : Kernel
+    {
+
+        public override void Execute(KernelContext context)
+        {
+            var a = context.Input(0).AsSpan<float>();
+            var y = context.Output(0).AsSpan<float>();
+            var b = packed is null ? context.Input(1).AsSpan<float>() : default;
+            for (int t = 0; t < aOffsets.Length; t++)
+            {
+                var at = a.Slice(aOffsets[t], m * k);
+                var yt = y.Slice(t * m * n, m * n);
+                if (packed is not null)
+                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+                else
+                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+            }
+        }
+    }
+}

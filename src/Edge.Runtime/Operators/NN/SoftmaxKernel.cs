@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Operators.NN;
+
+/// <summary>
+/// Softmax or LogSoftmax along one axis (opset 13 semantics), shared by both operators. The input is
+/// viewed as outer × axis × inner: a contiguous row per (outer) when inner is 1, otherwise whole
+/// inner-wide rows processed together with running max and sum vectors in the workspace.
+/// </summary>
+internal sealed class SoftmaxKernel(int outer, int length, int inner, bool log) : Kernel
+{
+    public static void InferOutputs(NodeContext context)
+    {
+        context.RequireInputs(1, 1);
+        context.RequireType(0, DataType.Float32);
+        Axis(context);
+        context.SetOutput(0, DataType.Float32, context.InputShape(0));
+    }
+
+    public static SoftmaxKernel Create(NodeContext context, bool log)
+    {
+        var x = context.InputShape(0);
+        int axis = Axis(context);
+        return new SoftmaxKernel(x.SizeBetween(0, axis), x[axis], x.SizeBetween(axis + 1, x.Rank), log);
+    }
+
+    private static int Axis(NodeContext context)
+    {
+        var x = context.InputShape(0);
+        long axis = context.Attributes.GetInt("axis", -1);
+        if (x.Rank == 0 || axis < -x.Rank || axis >= x.Rank)
+            throw context.Fail($"attribute 'axis' is {axis}, out of range for input of shape {x}");
+        return (int)(axis < 0 ? axis + x.Rank : axis);
+    }
+
+    public override int WorkspaceBytes => inner == 1 ? 0 : 2 * inner * sizeof(float);
+
+    public override void Execute(KernelContext context)
+    {
+        var x = context.Input(0).AsSpan<float>();
+        var y = context.Output(0).AsSpan<float>();
+        int block = length * inner;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var row = x.Slice(o * block, block);
+                var result = y.Slice(o * block, block);
+                float max = SoftmaxMath.Max(row);
+                float sum = SoftmaxMath.ExpShifted(row, max, result);
+                if (log)
+                    SoftmaxMath.Subtract(row, max + MathF.Log(sum), result);
+                else
+                    SoftmaxMath.Scale(result, 1f / sum);
+            }
+            return;
+        }
+        var scratch = MemoryMarshal.Cast<byte, float>(context.Workspace.AsSpan(0, WorkspaceBytes));
+        var maxima = scratch[..inner];
+        var sums = scratch[inner..];
+        for (int o = 0; o < outer; o++)
+        {
+            var xs = x.Slice(o * block, block);
+            var ys = y.Slice(o * block, block);
+            maxima.Fill(float.NegativeInfinity);
+            for (int a = 0; a < length; a++)
+                SoftmaxMath.Max(xs.Slice(a * inner, inner), maxima);
+            sums.Clear();
+            for (int a = 0; a < length; a++)
+                SoftmaxMath.ExpShifted(xs.Slice(a * inner, inner), maxima, ys.Slice(a * inner, inner), sums);
+            if (log)
+            {
+                for (int i = 0; i < inner; i++)
+                    maxima[i] += MathF.Log(sums[i]);
+                for (int a = 0; a < length; a++)
+                    SoftmaxMath.Subtract(xs.Slice(a * inner, inner), maxima, ys.Slice(a * inner, inner));
+            }
+            else
+            {
+                for (int i = 0; i < inner; i++)
+                    sums[i] = 1f / sums[i];
+                for (int a = 0; a < length; a++)
+                    SoftmaxMath.Multiply(ys.Slice(a * inner, inner), sums);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Edge.Runtime.Operators.NN;
+using Edge.Runtime.Tensors;
+using static Edge.Runtime.Tests.Operators.NN.NodeHarness;
+
+namespace Edge.Runtime.Tests.Operators.NN;
+
+public sealed class MatMulOperatorTests
+{
+    public static TheoryData<int[], int[], int[]> Cases() => new()
+    {
+        { [4, 6], [6, 3], [4, 3] },
+        { [6], [6, 3], [3] },
+        { [4, 6], [6], [4] },
+        { [6], [6], [] },
+        { [2, 3, 4, 6], [6, 5], [2, 3, 4, 5] },
+        { [2, 1, 4, 6], [3, 6, 5], [2, 3, 4, 5] },
+        { [4, 6], [2, 6, 5], [2, 4, 5] },
+        { [6], [2, 6, 5], [2, 5] },
+        { [2, 4, 6], [6], [2, 4] },
+        { [1, 7, 33], [1, 33, 65], [1, 7, 65] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesNumpySemantics(int[] aDims, int[] bDims, int[] outDims)
+    {
+        var random = new Random(aDims.Length * 10 + bDims.Length);
+        var a = Random(random, aDims);
+        var b = Random(random, bDims);
+        var expected = Reference(a, b, new TensorShape(outDims));
+        foreach (bool constant in new[] { true, false })
+        {
+            var y = Run(new MatMulOperator(), Node("MatMul", 2), [a, b], [false, constant])[0];
+            Assert.Equal(new TensorShape(outDims), y.Shape);
+            AssertClose(expected, y.AsSpan<float>());
+        }
+    }
+
+    [Fact]
+    public void IncompatibleBatchesFailNamingTheNode()
+    {
+        var e = Assert.Throws<ModelException>(() => Prepare(new MatMulOperator(), Node("MatMul", 2),
+            [Tensor.Allocate(DataType.Float32, new TensorShape(2, 3, 4)), Tensor.Allocate(DataType.Float32, new TensorShape(3, 4, 5))]));
+        Assert.Contains("node 'n1' (MatMul", e.Message);
+    }
+
+    /// <summary>numpy.matmul by promoting 1-D operands and indexing broadcast batches directly.</summary>
+    private static double[] Reference(Tensor at, Tensor bt, TensorShape output)
+    {
+        int[] ad = at.Shape.Rank == 1 ? [1, at.Shape[0]] : at.Shape.ToArray();
+        int[] bd = bt.Shape.Rank == 1 ? [bt.Shape[0], 1] : bt.Shape.ToArray();
+        int m = ad[^2], k = ad[^1], n = bd[^1];
+        var aBatch = ad[..^2];
+        var bBatch = bd[..^2];
+        var batch = Broadcasting.Shape(new TensorShape(aBatch), new TensorShape(bBatch));
+        var a = at.AsSpan<float>();
+        var b = bt.AsSpan<float>();
+        var y = new double[output.ElementCount];
+        for (int t = 0; t < batch.ElementCount; t++)
+        {
+            var index = new int[batch.Rank];
+            int rest = t;
+            for (int d = batch.Rank - 1; d >= 0; d--) { index[d] = rest % batch[d]; rest /= batch[d]; }
+            int aOff = Offset(index, aBatch) * m * k, bOff = Offset(index, bBatch) * k * n;
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = 0;
+                    for (int p = 0; p < k; p++)
+                        sum += (double)a[aOff + i * k + p] * b[bOff + p * n + j];
+                    y[(t * m + i) * n + j] = sum;
+                }
+        }
+        return y;
+    }
+
+    private static int Offset(int[] index, int[] dims)
+    {
+        int offset = 0, shift = index.Length - dims.Length;
+        for (int d = 0; d < dims.Length; d++)
+            offset = offset * dims[d] + (dims[d] == 1 ? 0 : index[d + shift]);
+        return offset;
+    }
+}
