@@ -78,6 +78,7 @@ public static class BenchCommand
         Console.WriteLine($"latency    p50 {stats.P50:F3} ms  p90 {stats.P90:F3} ms  p99 {stats.P99:F3} ms  min {stats.Min:F3} ms  mean {stats.Mean:F3} ms");
         Console.WriteLine($"throughput {report["throughput_per_s"]} inferences/s");
         Console.WriteLine($"compute    {plan.Operations / 1e6:F2} Mop per inference, {report["gops"]} GOPS");
+        Console.WriteLine($"plan       {plan.Steps.Count} kernels in {plan.Partitions} partition(s), arena {plan.ArenaBytes / 1024.0:F1} KiB: {string.Join(", ", plan.Steps.GroupBy(s => s.Node.OpType).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}"))}");
         Console.WriteLine($"memory     weights {plan.WeightBytes / 1024.0:F1} KiB, activations {plan.ActivationBytes / 1024.0:F1} KiB per inference, {report["achieved_gbps"]} GB/s achieved");
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(report));
