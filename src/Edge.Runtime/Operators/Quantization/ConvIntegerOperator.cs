@@ -67,5 +67,26 @@ public sealed class ConvIntegerOperator : Operator
                     dst[p] = accumulators[p * n + oc];
             }
         }
+
+        public readonly void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
+            for (int oc = 0; oc < n; oc++)
+            {
+                var row = accumulators.Slice(oc * stride, pixels);
+                var channel = _output.Slice((batch * geometry.OutChannels + group * n + oc) * plane, plane);
+                if (rowWidth == outW)
+                {
+                    row.CopyTo(channel[firstWide..]);
+                    continue;
+                }
+                for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+                {
+                    int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                    if (end > begin)
+                        row.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
+                }
+            }
+        }
     }
 }

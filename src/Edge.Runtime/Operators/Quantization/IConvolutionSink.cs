@@ -6,4 +6,12 @@ internal interface IConvolutionSink
     /// <param name="accumulators">[pixels × out channels of the group], row-major.</param>
     /// <param name="scratch">One row of out-channels bytes the sink may use.</param>
     void Store(int batch, int group, int firstPixel, int pixels, ReadOnlySpan<int> accumulators, Span<byte> scratch);
+
+    /// <summary>
+    /// Stores the packed path's tile: wide output pixels [firstWide, firstWide + pixels), wide pixel j being output
+    /// pixel (j / rowWidth, j % rowWidth) and dropped where j % rowWidth ≥ OutW.
+    /// </summary>
+    /// <param name="accumulators">[out channels of the group × <paramref name="stride"/>], the first <paramref name="pixels"/> of each row valid.</param>
+    /// <param name="scratch">At least <paramref name="pixels"/> bytes the sink may use.</param>
+    void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch);
 }

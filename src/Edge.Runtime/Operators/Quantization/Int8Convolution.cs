@@ -13,36 +13,46 @@ internal sealed class Int8Convolution
 {
     private readonly ConvGeometry _g;
     private readonly PackedInt8Matrix[]? _packed;
+    private readonly PackedConvolution? _fast;
     private readonly int _tileRows;
 
-    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned)
+    /// <param name="variant">The GEMM variant for constant weights (default: the best this CPU supports).</param>
+    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned, Int8GemmVariant? variant = null)
     {
         _g = geometry;
         int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
         _tileRows = Math.Clamp(65536 / Math.Max(k + 4 * n, 1), 8, 1024);
         _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
         if (constantWeights is not null && !IsDepthwise)
+            _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best);
+        if (constantWeights is not null && !IsDepthwise && _fast is null)
         {
             _packed = new PackedInt8Matrix[geometry.Group];
             for (int g = 0; g < geometry.Group; g++)
-                _packed[g] = PackedInt8Matrix.Pack(constantWeights.Bytes.Slice(g * n * k, n * k), weightsSigned, k, n, transposed: true);
+                _packed[g] = PackedInt8Matrix.Pack(constantWeights.Bytes.Slice(g * n * k, n * k), weightsSigned, k, n, transposed: true, variant);
         }
     }
 
     public ConvGeometry Geometry => _g;
 
     /// <summary>Scratch: the patch tile, its accumulators, and one output row of requantized bytes.</summary>
-    public int WorkspaceBytes => Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
+    public int WorkspaceBytes => _fast is not null ? Align(_fast.WorkspaceBytes) + _fast.TilePixels : Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
     /// <summary>
     /// Runs the convolution. Per tile, <paramref name="sink"/> receives (batch, group, first pixel,
-    /// pixel count, accumulators [pixels × out channels of the group], a scratch byte row).
+    /// pixel count, accumulators [pixels × out channels of the group], a scratch byte row), or from the
+    /// packed path accumulators [out channels of the group × stride].
     /// </summary>
     public void Run<TSink>(ReadOnlySpan<byte> x, bool xSigned, int xZero, ReadOnlySpan<byte> w, bool wSigned, ReadOnlySpan<int> wZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
         where TSink : struct, IConvolutionSink, allows ref struct
     {
+        if (_fast is not null)
+        {
+            RunPacked(_fast, x, xSigned, xZero, wZero, workspace, parallel, ref sink);
+            return;
+        }
         var g = _g;
         int k = g.PatchSize, n = g.OutChannelsPerGroup;
         var patches = workspace.AsSpan(0, _tileRows * k);
@@ -70,6 +80,28 @@ internal sealed class Int8Convolution
                     Int8MatMul.Multiply(patches, xSigned, rows, k, k, xZero, _packed?[grp],
                         _packed is null ? w.Slice(grp * n * k, n * k) : default, wSigned, true, n, groupZero, acc, n, parallel);
                     sink.Store(b, grp, p0, rows, acc[..(rows * n)], row);
+                }
+            }
+    }
+
+    private void RunPacked<TSink>(PackedConvolution fast, ReadOnlySpan<byte> x, bool xSigned, int xZero, ReadOnlySpan<int> wZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        var g = _g;
+        int n = g.OutChannelsPerGroup, imageSize = g.Height * g.Width, tile = fast.TilePixels, rowWidth = fast.RowWidth, wide = fast.WidePixels;
+        var scratch = workspace.AsSpan(0, fast.WorkspaceBytes);
+        var sinkScratch = workspace.AsSpan(Align(fast.WorkspaceBytes), tile);
+        for (int b = 0; b < g.Batch; b++)
+            for (int grp = 0; grp < g.Group; grp++)
+            {
+                var image = x.Slice((b * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+                var groupZero = wZero.Length == 1 ? wZero : wZero.Slice(grp * n, n);
+                fast.PrepareImage(image, xZero, scratch);
+                for (int j0 = 0; j0 < wide; j0 += tile)
+                {
+                    int pixels = Math.Min(tile, wide - j0);
+                    var acc = fast.Compute(image, xSigned, xZero, grp, groupZero, j0, pixels, scratch, parallel);
+                    sink.StoreChannels(b, grp, j0, pixels, rowWidth, acc, tile, sinkScratch);
                 }
             }
     }

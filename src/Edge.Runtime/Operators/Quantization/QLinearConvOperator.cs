@@ -103,5 +103,27 @@ public sealed class QLinearConvOperator : Operator
                     _output[channelBase + oc * plane + p] = scratch[oc];
             }
         }
+
+        public readonly void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
+            for (int oc = 0; oc < n; oc++)
+            {
+                int channelIndex = group * n + oc;
+                var channel = _output.Slice((batch * geometry.OutChannels + channelIndex) * plane, plane);
+                // Whole wide rows at once keeps the vector loop long; the dropped columns are cut out by the copies.
+                var bytes = rowWidth == outW ? channel.Slice(firstWide, pixels) : scratch[..pixels];
+                Requantizer.RequantizeUniform(accumulators.Slice(oc * stride, pixels), _bias.IsEmpty ? 0 : _bias[channelIndex],
+                    _scales.Length == 1 ? _scales[0] : _scales[channelIndex], zeroPoint, signed, bytes);
+                if (rowWidth == outW)
+                    continue;
+                for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+                {
+                    int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                    if (end > begin)
+                        bytes.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
+                }
+            }
+        }
     }
 }

@@ -75,6 +75,35 @@ internal static class Requantizer
         }
     }
 
+    /// <summary>
+    /// y[j] = saturate(roundEven(float(acc[j] + bias) · scale) + zeroPoint): one output channel's pixels, which share
+    /// bias and scale. The same float operations as <see cref="Requantize"/>, so bit-exact to it.
+    /// </summary>
+    public static void RequantizeUniform(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
+    {
+        var (lo, hi) = Bounds(zeroPoint, signed);
+        int n = acc.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            var vLo = Vector256.Create(lo);
+            var vHi = Vector256.Create(hi);
+            var vZero = Vector256.Create(zeroPoint);
+            var vScale = Vector256.Create(scale);
+            var vBias = Vector256.Create(bias);
+            for (; i <= n - 16; i += 16)
+            {
+                var f0 = Clamp(Vector256.ConvertToSingle(Vector256.Create(acc.Slice(i, 8)) + vBias) * vScale, vLo, vHi);
+                var f1 = Clamp(Vector256.ConvertToSingle(Vector256.Create(acc.Slice(i + 8, 8)) + vBias) * vScale, vLo, vHi);
+                Store(RoundToInt(f0) + vZero, RoundToInt(f1) + vZero, signed, output.Slice(i, 16));
+                // The tail as one last overlapping block: rewriting a few outputs with the same values beats a scalar loop.
+                if (i + 16 < n && i + 32 > n)
+                    i = n - 32;
+            }
+        }
+        for (; i < n; i++)
+            output[i] = (byte)(RoundToInt(Clamp((float)(acc[i] + bias) * scale, lo, hi)) + zeroPoint);
+    }
+
     /// <summary>One value: saturate(roundEven(float(acc) · scale) + zeroPoint).</summary>
     public static byte RequantizeOne(int acc, float scale, int zeroPoint, bool signed)
     {

@@ -124,7 +124,7 @@ internal static class Int8GemmDriver
     }
 
     /// <summary>Writes one A row in <paramref name="form"/>, zero-padded, and returns the sum of the written values.</summary>
-    private static int PrepareRow(ReadOnlySpan<byte> source, bool signed, Int8GemmAForm form, Span<byte> destination)
+    internal static int PrepareRow(ReadOnlySpan<byte> source, bool signed, Int8GemmAForm form, Span<byte> destination)
     {
         destination.Clear();
         return form switch

@@ -1,0 +1,45 @@
+using Edge.Runtime.Backends.Cpu.Kernels;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// Convolution tiles on an int8 GEMM kernel with the output-channel-major orientation: constant weights are
+/// the A operand (prepared once, rows = output channels) and each tile of output pixels is packed straight
+/// into B panels, so the accumulators come out as [channels × pixels], the layout of an NCHW output.
+/// </summary>
+internal abstract class PackedConvolution
+{
+    /// <summary>The engine for <paramref name="variant"/>, or null where it has no panel kernel (the reference).</summary>
+    public static PackedConvolution? Create(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned, Int8GemmVariant variant) => variant switch
+    {
+        Int8GemmVariant.Avx512 => new KernelPackedConvolution<Int8GemmAvx512>(geometry, weights, weightsSigned),
+        Int8GemmVariant.Avx2 => new KernelPackedConvolution<Int8GemmAvx2>(geometry, weights, weightsSigned),
+        Int8GemmVariant.AvxVnni => new KernelPackedConvolution<Int8GemmAvxVnni>(geometry, weights, weightsSigned),
+        Int8GemmVariant.AdvSimd => new KernelPackedConvolution<Int8GemmAdvSimd>(geometry, weights, weightsSigned),
+        Int8GemmVariant.Dp => new KernelPackedConvolution<Int8GemmDp>(geometry, weights, weightsSigned),
+        _ => null,
+    };
+
+    /// <summary>Output pixels per tile; also the row stride of the accumulators.</summary>
+    public abstract int TilePixels { get; }
+
+    /// <summary>Wide output pixels per output row (OutW and a few dropped columns): wide pixel j is (j / RowWidth, j % RowWidth).</summary>
+    public abstract int RowWidth { get; }
+
+    /// <summary>OutH · <see cref="RowWidth"/>.</summary>
+    public abstract int WidePixels { get; }
+
+    /// <summary>Scratch: the prepared image and one tile, accumulators included.</summary>
+    public abstract int WorkspaceBytes { get; }
+
+    /// <summary>Prepares one group's <paramref name="image"/> (NCHW channels of the group) in the workspace for the following <see cref="Compute"/> calls.</summary>
+    public abstract void PrepareImage(ReadOnlySpan<byte> image, int xZero, Span<byte> workspace);
+
+    /// <summary>
+    /// Accumulators of wide output pixels [firstPixel, firstPixel + pixels) of the prepared image:
+    /// [out channels of the group × <see cref="TilePixels"/>] int32 at the start of the returned span.
+    /// </summary>
+    /// <param name="weightZero">The group's weight zero points: one value, or one per output channel of the group.</param>
+    public abstract ReadOnlySpan<int> Compute(ReadOnlySpan<byte> image, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
+        int firstPixel, int pixels, Span<byte> workspace, ParallelRunner parallel);
+}

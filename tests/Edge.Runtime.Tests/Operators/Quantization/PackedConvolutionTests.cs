@@ -1,0 +1,132 @@
+using Edge.Runtime.Backends.Cpu.Kernels;
+using Edge.Runtime.Operators;
+using Edge.Runtime.Operators.Quantization;
+using Edge.Runtime.Tensors;
+
+namespace Edge.Runtime.Tests.Operators.Quantization;
+
+/// <summary>
+/// The packed (phase-split input, weights as the GEMM's A) convolution against the im2col path on the scalar
+/// reference GEMM, for every optimised variant this CPU runs: exact int32 accumulators, tile and row edges included.
+/// </summary>
+public sealed class PackedConvolutionTests
+{
+    /// <summary>Input NCHW, out channels, kernel, group, strides, dilations, pads (top, left, bottom, right).</summary>
+    public static TheoryData<int[], int, int[], int, int[], int[], int[]> Shapes() => new()
+    {
+        { [1, 3, 40, 37], 16, [7, 7], 1, [2, 2], [1, 1], [3, 3, 3, 3] },
+        { [2, 8, 13, 11], 12, [3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1] },
+        { [1, 16, 9, 10], 33, [1, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0] },
+        { [1, 16, 9, 10], 8, [1, 1], 1, [2, 2], [1, 1], [0, 0, 0, 0] },
+        { [2, 6, 12, 9], 10, [3, 2], 2, [2, 1], [1, 2], [2, 0, 1, 1] },
+        { [1, 5, 15, 14], 7, [3, 3], 1, [3, 2], [2, 1], [0, 1, 2, 0] },
+        { [1, 4, 1, 50], 5, [1, 5], 1, [1, 3], [1, 2], [0, 2, 0, 1] },
+        { [1, 64, 12, 12], 40, [3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1] },
+        { [1, 2, 3, 3], 3, [3, 3], 1, [1, 1], [1, 1], [0, 0, 0, 0] },
+    };
+
+    public static TheoryData<Int8GemmVariant> Variants()
+    {
+        var data = new TheoryData<Int8GemmVariant>();
+        foreach (var variant in Int8Gemm.Supported.Where(v => v != Int8GemmVariant.Reference))
+            data.Add(variant);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void PackedPathMatchesIm2ColReferenceOnEveryVariant(int[] x, int outChannels, int[] kernel, int group, int[] strides, int[] dilations, int[] pads)
+    {
+        var geometry = Geometry(x, outChannels, kernel, group, strides, dilations, pads);
+        foreach (var variant in Int8Gemm.Supported.Where(v => v != Int8GemmVariant.Reference))
+            for (int signs = 0; signs < 4; signs++)
+            {
+                bool xSigned = (signs & 1) != 0, wSigned = (signs & 2) != 0;
+                var random = new Random(signs * 1000 + x.Sum() + outChannels);
+                var input = Bytes(random, geometry.Batch * geometry.Channels * geometry.Height * geometry.Width);
+                var weights = Bytes(random, geometry.OutChannels * geometry.PatchSize);
+                int xZero = xSigned ? random.Next(-128, 128) : random.Next(256);
+                // Per-channel weight zero points, some zero, so both the with- and without-column-sum branches run.
+                var wZero = Enumerable.Range(0, outChannels).Select(i => i % 3 == 0 ? 0 : wSigned ? random.Next(-128, 128) : random.Next(256)).ToArray();
+                var expected = Run(geometry, Int8GemmVariant.Reference, input, xSigned, xZero, weights, wSigned, wZero);
+                var actual = Run(geometry, variant, input, xSigned, xZero, weights, wSigned, wZero);
+                if (!expected.SequenceEqual(actual))
+                    Assert.Fail($"{variant} x {(xSigned ? "s8" : "u8")} w {(wSigned ? "s8" : "u8")}: first mismatch at {FirstMismatch(expected, actual)}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void PackedPathSplitAcrossThreadsMatchesSequential(Int8GemmVariant variant)
+    {
+        var geometry = Geometry([1, 32, 30, 30], 48, [3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]);
+        var random = new Random(5);
+        var input = Bytes(random, 32 * 30 * 30);
+        var weights = Bytes(random, 48 * geometry.PatchSize);
+        var sequential = Run(geometry, variant, input, false, 100, weights, true, [3]);
+        using var parallel = new ParallelRunner(3);
+        var split = Run(geometry, variant, input, false, 100, weights, true, [3], parallel);
+        Assert.Equal(sequential, split);
+    }
+
+    private static int[] Run(ConvGeometry g, Int8GemmVariant variant, byte[] input, bool xSigned, int xZero, byte[] weights, bool wSigned, int[] wZero, ParallelRunner? parallel = null)
+    {
+        var weightTensor = Tensor.Allocate(wSigned ? DataType.Int8 : DataType.UInt8, new TensorShape(weights.Length));
+        weights.CopyTo(weightTensor.Bytes);
+        var convolution = new Int8Convolution(g, weightTensor, wSigned, variant);
+        var output = new int[g.Batch * g.OutChannels * g.OutPixels];
+        // A sentinel shows any output the convolution failed to write.
+        Array.Fill(output, int.MinValue);
+        var sink = new Int32Sink(output, g);
+        convolution.Run(input, xSigned, xZero, weights, wSigned, wZero, new byte[convolution.WorkspaceBytes], parallel ?? ParallelRunner.Sequential, ref sink);
+        return output;
+    }
+
+    private static ConvGeometry Geometry(int[] x, int outChannels, int[] kernel, int group, int[] strides, int[] dilations, int[] pads)
+    {
+        var g = new ConvGeometry
+        {
+            Batch = x[0], Channels = x[1], Height = x[2], Width = x[3], OutChannels = outChannels, Group = group,
+            KernelH = kernel[0], KernelW = kernel[1], StrideH = strides[0], StrideW = strides[1], DilationH = dilations[0], DilationW = dilations[1],
+            PadTop = pads[0], PadLeft = pads[1],
+        };
+        g.OutH = (g.Height + pads[0] + pads[2] - (g.DilationH * (g.KernelH - 1) + 1)) / g.StrideH + 1;
+        g.OutW = (g.Width + pads[1] + pads[3] - (g.DilationW * (g.KernelW - 1) + 1)) / g.StrideW + 1;
+        return g;
+    }
+
+    private static byte[] Bytes(Random random, int count)
+    {
+        var values = new byte[count];
+        random.NextBytes(values);
+        for (int i = 0; i < count; i += 7)
+            values[i] = (byte)(i % 2 == 0 ? 0x80 : 0x7F);
+        return values;
+    }
+
+    private static int FirstMismatch(int[] expected, int[] actual) =>
+        Enumerable.Range(0, expected.Length).First(i => expected[i] != actual[i]);
+
+    private readonly struct Int32Sink(int[] output, ConvGeometry g) : IConvolutionSink
+    {
+        public void Store(int batch, int group, int firstPixel, int pixels, ReadOnlySpan<int> accumulators, Span<byte> scratch)
+        {
+            int n = g.OutChannelsPerGroup;
+            for (int oc = 0; oc < n; oc++)
+                for (int p = 0; p < pixels; p++)
+                    output[(batch * g.OutChannels + group * n + oc) * g.OutPixels + firstPixel + p] = accumulators[p * n + oc];
+        }
+
+        public void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch)
+        {
+            int n = g.OutChannelsPerGroup;
+            for (int oc = 0; oc < n; oc++)
+                for (int j = 0; j < pixels; j++)
+                {
+                    int oy = (firstWide + j) / rowWidth, ox = (firstWide + j) % rowWidth;
+                    if (ox < g.OutW)
+                        output[(batch * g.OutChannels + group * n + oc) * g.OutPixels + oy * g.OutW + ox] = accumulators[oc * stride + j];
+                }
+        }
+    }
+}
