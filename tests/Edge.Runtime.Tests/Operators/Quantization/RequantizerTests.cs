@@ -34,6 +34,29 @@ public sealed class RequantizerTests
         Assert.True(ties > 50, $"only {ties} ties exercised");
     }
 
+    [Theory]
+    [InlineData(false, 0.5f)]
+    [InlineData(true, 0.5f)]
+    [InlineData(false, 0.0137f)]
+    [InlineData(true, 0.0137f)]
+    public void UniformRequantizeEqualsScalarAtEveryLength(bool signed, float scale)
+    {
+        var random = new Random(11);
+        // Lengths around the 16-wide blocks, so the overlapping last block and the scalar short rows both run.
+        for (int n = 1; n <= 70; n++)
+        {
+            var acc = Enumerable.Range(0, n).Select(_ => random.Next(-3000, 3000)).ToArray();
+            int bias = random.Next(-500, 500);
+            var output = new byte[n + 1];
+            output[n] = 0xA5;
+            int zero = signed ? -3 : 7;
+            Requantizer.RequantizeUniform(acc, bias, scale, zero, signed, output.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+                Assert.Equal(Requantizer.RequantizeOne(acc[i] + bias, scale, zero, signed), output[i]);
+            Assert.Equal(0xA5, output[n]);
+        }
+    }
+
     [Fact]
     public void TiesRoundToEven()
     {
