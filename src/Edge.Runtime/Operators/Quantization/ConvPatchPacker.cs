@@ -28,23 +28,19 @@ internal static class ConvPatchPacker
                     if (!layout.PhaseUsed(py, px))
                         continue;
                     var destination = phases.Slice(layout.PhasePlaneOffset(c, py, px), planeRows * width);
+                    // One fill for all the padding, then the in-image part of each row: small rows made per-row fills the cost.
+                    destination.Fill(pad);
+                    int stride = g.StrideW, ix0 = px - g.PadLeft;
+                    // Column x' reads input column ix0 + x'·stride: the in-image ones form one range.
+                    int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
+                    int end = Math.Max(begin, ix0 >= g.Width ? 0 : Math.Min(width, (g.Width - 1 - ix0) / stride + 1));
+                    if (end == begin)
+                        continue;
                     for (int y = 0; y < planeRows; y++)
                     {
-                        var row = destination.Slice(y * width, width);
                         int iy = y * g.StrideH + py - g.PadTop;
-                        if ((uint)iy >= (uint)g.Height)
-                        {
-                            row.Fill(pad);
-                            continue;
-                        }
-                        // Column x' reads input column ix0 + x'·stride: the in-image ones form one range.
-                        int stride = g.StrideW, ix0 = px - g.PadLeft;
-                        int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
-                        int end = ix0 >= g.Width ? 0 : Math.Min(width, (g.Width - 1 - ix0) / stride + 1);
-                        end = Math.Max(end, begin);
-                        row[..begin].Fill(pad);
-                        row[end..].Fill(pad);
-                        Gather(channel.Slice(iy * g.Width, g.Width), ix0 + begin * stride, stride, row[begin..end]);
+                        if ((uint)iy < (uint)g.Height)
+                            Gather(channel.Slice(iy * g.Width, g.Width), ix0 + begin * stride, stride, destination.Slice(y * width + begin, end - begin));
                     }
                 }
         }
@@ -76,7 +72,8 @@ internal static class ConvPatchPacker
     /// Lays out <paramref name="k"/> rows of <paramref name="columns"/> bytes (row kk at <paramref name="rowOffsets"/>[kk]) as
     /// panels of <paramref name="width"/> columns and k groups of <paramref name="group"/>, zero-padded in k and in the last panel's columns.
     /// </summary>
-    public static void Panels(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int columns, int width, int group, byte flip, Span<byte> panels)
+    /// <param name="overread">Whether rows may be read a whole panel past <paramref name="columns"/> (the extra columns' results are dropped).</param>
+    public static void Panels(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int columns, int width, int group, byte flip, Span<byte> panels, bool overread)
     {
         int kPadded = (k + group - 1) / group * group, panelBytes = kPadded * width;
         for (int col0 = 0, panel = 0; col0 < columns; col0 += width, panel++)
@@ -84,9 +81,9 @@ internal static class ConvPatchPacker
             var destination = panels.Slice(panel * panelBytes, panelBytes);
             int valid = Math.Min(width, columns - col0);
             int kk = 0;
-            if (valid == width && width % 16 == 0)
+            if ((valid == width || overread) && width % 16 == 0)
                 kk = PanelVector(rows, rowOffsets, k, col0, width, group, flip, destination);
-            else if (valid < width)
+            if (kk == 0 && valid < width)
                 destination.Clear();
             for (; kk < kPadded; kk++)
             {

@@ -59,7 +59,8 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         ImageBytes + Align(_kPadded * _tilePixels)
         + (_g.OutChannelsPerGroup * _tilePixels + _tilePixels + TKernel.PanelWidth + _g.OutChannelsPerGroup) * sizeof(int);
 
-    private int ImageBytes => _direct ? 0 : Align(_layout.Bytes);
+    /// <summary>The phase image and a panel of slack, so a last partial panel can be read whole.</summary>
+    private int ImageBytes => _direct ? 0 : Align(_layout.Bytes + TKernel.PanelWidth);
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
@@ -74,7 +75,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
     {
         var g = _g;
         int k = g.PatchSize, n = g.OutChannelsPerGroup, width = TKernel.PanelWidth, tile = _tilePixels;
-        var rows = (_direct ? image : workspace[.._layout.Bytes])[firstPixel..];
+        var rows = (_direct ? image : workspace[..(_layout.Bytes + width)])[firstPixel..];
         int offset = ImageBytes;
         var panels = workspace.Slice(offset, _kPadded * tile);
         offset += Align(_kPadded * tile);
@@ -84,7 +85,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         var q = ints.Slice(n * tile + tile, width);
         var p = ints.Slice(n * tile + tile + width, n);
 
-        ConvPatchPacker.Panels(rows, _rowOffsets, k, pixels, width, TKernel.KGroup, xSigned ? (byte)0 : (byte)0x80, panels);
+        ConvPatchPacker.Panels(rows, _rowOffsets, k, pixels, width, TKernel.KGroup, xSigned ? (byte)0 : (byte)0x80, panels, overread: !_direct);
         bool needColumnSums = false;
         for (int m = 0; m < n; m++)
         {
