@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Edge.Runtime.Tensors;
 
@@ -68,6 +69,7 @@ public sealed class ConvIntegerOperator : Operator
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch)
         {
             int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;

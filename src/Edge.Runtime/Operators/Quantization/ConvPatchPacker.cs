@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -16,6 +17,7 @@ internal static class ConvPatchPacker
     /// phase (py, px) holds padded pixel (y'·strideH + py, x'·strideW + px) at y'·<see cref="ConvPhaseLayout.RowWidth"/> + x'.
     /// Then every tap's operand row over the wide output pixels (oy·RowWidth + ox) is one contiguous slice.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Phases(ConvGeometry g, ConvPhaseLayout layout, ReadOnlySpan<byte> image, byte pad, Span<byte> phases)
     {
         int plane = g.Height * g.Width, width = layout.RowWidth, planeRows = layout.PlaneRows;
@@ -46,6 +48,7 @@ internal static class ConvPatchPacker
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
     {
         if (stride == 1)
@@ -73,6 +76,7 @@ internal static class ConvPatchPacker
     /// panels of <paramref name="width"/> columns and k groups of <paramref name="group"/>, zero-padded in k and in the last panel's columns.
     /// </summary>
     /// <param name="overread">Whether rows may be read a whole panel past <paramref name="columns"/> (the extra columns' results are dropped).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panels(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int columns, int width, int group, byte flip, Span<byte> panels, bool overread)
     {
         int kPadded = (k + group - 1) / group * group, panelBytes = kPadded * width;
@@ -102,6 +106,7 @@ internal static class ConvPatchPacker
     }
 
     /// <summary>Full panels, 16 columns at a time; returns how many k rows it laid out (the rest go the scalar way).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PanelVector(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int col0, int width, int group, byte flip, Span<byte> destination)
     {
         var flipVector = Vector128.Create(flip);
@@ -157,6 +162,7 @@ internal static class ConvPatchPacker
     }
 
     /// <summary>Pairs of rows, 32 columns at a time: unpacking interleaves within 128-bit lanes, the permutes put the lanes in column order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int PairsAvx2(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int col0, int width, byte flip, Span<byte> destination)
     {
         var flipVector = Vector256.Create(flip);
@@ -183,6 +189,7 @@ internal static class ConvPatchPacker
     }
 
     /// <summary>sums[col] = Σ_k (row value − <paramref name="zero"/>) over the first <paramref name="columns"/> columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int columns, bool signed, int zero, Span<int> sums)
     {
         sums[..columns].Fill(unchecked(-k * zero));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Edge.Runtime.Backends.Cpu.Kernels;
 using Edge.Runtime.Tensors;
@@ -84,6 +85,7 @@ internal sealed class Int8Convolution
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPacked<TSink>(PackedConvolution fast, ReadOnlySpan<byte> x, bool xSigned, int xZero, ReadOnlySpan<int> wZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
         where TSink : struct, IConvolutionSink, allows ref struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
@@ -70,6 +71,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
             ConvPatchPacker.Phases(_g, _layout, image, (byte)xZero, workspace[.._layout.Bytes]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override unsafe ReadOnlySpan<int> Compute(ReadOnlySpan<byte> image, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
         int firstPixel, int pixels, Span<byte> workspace, ParallelRunner parallel)
     {
@@ -118,6 +120,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         return acc;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPanels(in PanelJob job, int first, int end)
     {
         int width = TKernel.PanelWidth;

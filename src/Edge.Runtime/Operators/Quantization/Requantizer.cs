@@ -79,6 +79,7 @@ internal static class Requantizer
     /// y[j] = saturate(roundEven(float(acc[j] + bias) · scale) + zeroPoint): one output channel's pixels, which share
     /// bias and scale. The same float operations as <see cref="Requantize"/>, so bit-exact to it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RequantizeUniform(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
     {
         var (lo, hi) = Bounds(zeroPoint, signed);
