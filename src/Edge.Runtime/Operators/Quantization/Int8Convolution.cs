@@ -15,6 +15,7 @@ internal sealed class Int8Convolution
     private readonly ConvGeometry _g;
     private readonly PackedInt8Matrix[]? _packed;
     private readonly PackedConvolution? _fast;
+    private readonly DepthwiseConvolution? _depthwise;
     private readonly int _tileRows;
 
     /// <param name="variant">The GEMM variant for constant weights (default: the best this CPU supports).</param>
@@ -24,6 +25,8 @@ internal sealed class Int8Convolution
         int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
         _tileRows = Math.Clamp(65536 / Math.Max(k + 4 * n, 1), 8, 1024);
         _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
+        if (IsDepthwise)
+            _depthwise = new DepthwiseConvolution(geometry);
         if (constantWeights is not null && !IsDepthwise)
             _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best);
         if (constantWeights is not null && !IsDepthwise && _fast is null)
@@ -37,7 +40,7 @@ internal sealed class Int8Convolution
     public ConvGeometry Geometry => _g;
 
     /// <summary>Scratch: the patch tile, its accumulators, and one output row of requantized bytes.</summary>
-    public int WorkspaceBytes => _fast is not null ? Align(_fast.WorkspaceBytes) + _fast.TilePixels : Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
+    public int WorkspaceBytes => _depthwise is not null ? _depthwise.WorkspaceBytes : _fast is not null ? Align(_fast.WorkspaceBytes) + _fast.TilePixels : Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
@@ -49,6 +52,11 @@ internal sealed class Int8Convolution
     public void Run<TSink>(ReadOnlySpan<byte> x, bool xSigned, int xZero, ReadOnlySpan<byte> w, bool wSigned, ReadOnlySpan<int> wZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
         where TSink : struct, IConvolutionSink, allows ref struct
     {
+        if (_depthwise is not null)
+        {
+            _depthwise.Run(x, xSigned, xZero, w, wSigned, wZero, workspace, ref sink);
+            return;
+        }
         if (_fast is not null)
         {
             RunPacked(_fast, x, xSigned, xZero, wZero, workspace, parallel, ref sink);
@@ -70,12 +78,6 @@ internal sealed class Int8Convolution
                 for (int p0 = 0; p0 < g.OutPixels; p0 += _tileRows)
                 {
                     int rows = Math.Min(_tileRows, g.OutPixels - p0);
-                    if (IsDepthwise)
-                    {
-                        Depthwise(image, xSigned, xZero, w.Slice(grp * k, k), wSigned, groupZero[0], p0, acc[..rows]);
-                        sink.Store(b, grp, p0, rows, acc[..rows], row);
-                        continue;
-                    }
                     for (int r = 0; r < rows; r++)
                         FillPatch(image, p0 + r, pad, patches.Slice(r * k, k));
                     Int8MatMul.Multiply(patches, xSigned, rows, k, k, xZero, _packed?[grp],
@@ -108,39 +110,8 @@ internal sealed class Int8Convolution
             }
     }
 
-    /// <summary>One input and one output channel per group: a direct loop beats a GEMM with N = 1.</summary>
+    /// <summary>One input and one output channel per group: a direct vector loop beats a GEMM with N = 1.</summary>
     private bool IsDepthwise => _g.ChannelsPerGroup == 1 && _g.OutChannelsPerGroup == 1;
-
-    // Integer arithmetic, so skipping padded taps (which im2col fills with the zero point, contributing 0) is exact.
-    private void Depthwise(ReadOnlySpan<byte> plane, bool xSigned, int xZero, ReadOnlySpan<byte> kernel, bool wSigned, int wZero, int firstPixel, Span<int> acc)
-    {
-        var g = _g;
-        Span<int> weights = stackalloc int[kernel.Length];
-        for (int i = 0; i < kernel.Length; i++)
-            weights[i] = (wSigned ? (sbyte)kernel[i] : kernel[i]) - wZero;
-        for (int r = 0; r < acc.Length; r++)
-        {
-            int pixel = firstPixel + r;
-            int oy = pixel / g.OutW, ox = pixel % g.OutW;
-            int y0 = oy * g.StrideH - g.PadTop, x0 = ox * g.StrideW - g.PadLeft;
-            int sum = 0;
-            for (int ky = 0; ky < g.KernelH; ky++)
-            {
-                int iy = y0 + ky * g.DilationH;
-                if ((uint)iy >= (uint)g.Height)
-                    continue;
-                var line = plane.Slice(iy * g.Width, g.Width);
-                var taps = weights.Slice(ky * g.KernelW, g.KernelW);
-                for (int kx = 0; kx < g.KernelW; kx++)
-                {
-                    int ix = x0 + kx * g.DilationW;
-                    if ((uint)ix < (uint)g.Width)
-                        sum += ((xSigned ? (sbyte)line[ix] : line[ix]) - xZero) * taps[kx];
-                }
-            }
-            acc[r] = sum;
-        }
-    }
 
     private void FillPatch(ReadOnlySpan<byte> image, int pixel, byte pad, Span<byte> patch)
     {

@@ -25,6 +25,46 @@ public sealed class PackedConvolutionTests
         { [1, 2, 3, 3], 3, [3, 3], 1, [1, 1], [1, 1], [0, 0, 0, 0] },
     };
 
+    /// <summary>Depthwise shapes (one channel in and out per group), including constant and run-time weights.</summary>
+    public static TheoryData<int[], int[], int[], int[], int[], bool> DepthwiseShapes() => new()
+    {
+        { [2, 5, 11, 13], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], true },
+        { [1, 4, 17, 9], [5, 3], [2, 2], [1, 2], [2, 1, 2, 1], false },
+        { [1, 3, 6, 40], [3, 7], [1, 3], [2, 1], [0, 3, 1, 2], true },
+        { [1, 2, 3, 3], [3, 3], [1, 1], [1, 1], [0, 0, 0, 0], false },
+    };
+
+    [Theory]
+    [MemberData(nameof(DepthwiseShapes))]
+    public void DepthwiseMatchesDirectLoops(int[] x, int[] kernel, int[] strides, int[] dilations, int[] pads, bool constantWeights)
+    {
+        var geometry = Geometry(x, x[1], kernel, x[1], strides, dilations, pads);
+        for (int signs = 0; signs < 4; signs++)
+        {
+            bool xSigned = (signs & 1) != 0, wSigned = (signs & 2) != 0;
+            var random = new Random(signs + x.Sum());
+            var input = Bytes(random, geometry.Batch * geometry.Channels * geometry.Height * geometry.Width);
+            var weights = Bytes(random, geometry.OutChannels * geometry.PatchSize);
+            int xZero = xSigned ? random.Next(-128, 128) : random.Next(256);
+            var wZero = Enumerable.Range(0, geometry.OutChannels).Select(_ => wSigned ? random.Next(-128, 128) : random.Next(256)).ToArray();
+            var expected = DirectLoops(geometry, input, xSigned, xZero, weights, wSigned, wZero);
+            var actual = Run(geometry, Int8Gemm.Best, input, xSigned, xZero, weights, wSigned, wZero, constant: constantWeights);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void PackedPathMatchesDirectLoops(int[] x, int outChannels, int[] kernel, int group, int[] strides, int[] dilations, int[] pads)
+    {
+        var geometry = Geometry(x, outChannels, kernel, group, strides, dilations, pads);
+        var random = new Random(x.Sum() * 7 + outChannels);
+        var input = Bytes(random, geometry.Batch * geometry.Channels * geometry.Height * geometry.Width);
+        var weights = Bytes(random, geometry.OutChannels * geometry.PatchSize);
+        var wZero = Enumerable.Range(0, outChannels).Select(i => i % 2 == 0 ? 0 : random.Next(256)).ToArray();
+        Assert.Equal(DirectLoops(geometry, input, false, 131, weights, false, wZero), Run(geometry, Int8Gemm.Best, input, false, 131, weights, false, wZero));
+    }
+
     public static TheoryData<Int8GemmVariant> Variants()
     {
         var data = new TheoryData<Int8GemmVariant>();
@@ -69,16 +109,44 @@ public sealed class PackedConvolutionTests
         Assert.Equal(sequential, split);
     }
 
-    private static int[] Run(ConvGeometry g, Int8GemmVariant variant, byte[] input, bool xSigned, int xZero, byte[] weights, bool wSigned, int[] wZero, ParallelRunner? parallel = null)
+    private static int[] Run(ConvGeometry g, Int8GemmVariant variant, byte[] input, bool xSigned, int xZero, byte[] weights, bool wSigned, int[] wZero,
+        ParallelRunner? parallel = null, bool constant = true)
     {
         var weightTensor = Tensor.Allocate(wSigned ? DataType.Int8 : DataType.UInt8, new TensorShape(weights.Length));
         weights.CopyTo(weightTensor.Bytes);
-        var convolution = new Int8Convolution(g, weightTensor, wSigned, variant);
+        var convolution = new Int8Convolution(g, constant ? weightTensor : null, wSigned, variant);
         var output = new int[g.Batch * g.OutChannels * g.OutPixels];
         // A sentinel shows any output the convolution failed to write.
         Array.Fill(output, int.MinValue);
         var sink = new Int32Sink(output, g);
         convolution.Run(input, xSigned, xZero, weights, wSigned, wZero, new byte[convolution.WorkspaceBytes], parallel ?? ParallelRunner.Sequential, ref sink);
+        return output;
+    }
+
+    /// <summary>The definition, one multiply-add at a time.</summary>
+    private static int[] DirectLoops(ConvGeometry g, byte[] input, bool xSigned, int xZero, byte[] weights, bool wSigned, int[] wZero)
+    {
+        var output = new int[g.Batch * g.OutChannels * g.OutPixels];
+        int cpg = g.ChannelsPerGroup, n = g.OutChannelsPerGroup;
+        for (int b = 0; b < g.Batch; b++)
+            for (int oc = 0; oc < g.OutChannels; oc++)
+                for (int oy = 0; oy < g.OutH; oy++)
+                    for (int ox = 0; ox < g.OutW; ox++)
+                    {
+                        int sum = 0, zero = wZero.Length == 1 ? wZero[0] : wZero[oc];
+                        for (int c = 0; c < cpg; c++)
+                            for (int ky = 0; ky < g.KernelH; ky++)
+                                for (int kx = 0; kx < g.KernelW; kx++)
+                                {
+                                    int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH, ix = ox * g.StrideW - g.PadLeft + kx * g.DilationW;
+                                    if (iy < 0 || iy >= g.Height || ix < 0 || ix >= g.Width)
+                                        continue;
+                                    byte xv = input[((b * g.Channels + oc / n * cpg + c) * g.Height + iy) * g.Width + ix];
+                                    byte wv = weights[((oc * cpg + c) * g.KernelH + ky) * g.KernelW + kx];
+                                    sum += ((xSigned ? (sbyte)xv : xv) - xZero) * ((wSigned ? (sbyte)wv : wv) - zero);
+                                }
+                        output[(b * g.OutChannels + oc) * g.OutPixels + oy * g.OutW + ox] = sum;
+                    }
         return output;
     }
 
