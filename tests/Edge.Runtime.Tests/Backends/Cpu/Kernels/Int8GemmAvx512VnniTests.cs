@@ -40,4 +40,15 @@ public class Int8GemmAvx512VnniTests
             }
         }
     }
+
+    [Fact]
+    public void VeryLongKTakesTheOrdinaryCallAndMatchesTheReference()
+    {
+        if (!Int8Gemm.IsSupported(Int8GemmVariant.Avx512Vnni))
+            return;
+        // Past 4096 k quads a kernel call keeps the GC transition; the results must not depend on which call it takes.
+        var problem = Int8GemmCase.Random(new Random(23), 7, 33, 4 * 4096 + 9, true, false);
+        string? mismatch = problem.Check(Int8GemmVariant.Avx512Vnni, ParallelRunner.Sequential);
+        Assert.True(mismatch is null, mismatch);
+    }
 }
