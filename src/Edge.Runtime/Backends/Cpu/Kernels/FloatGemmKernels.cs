@@ -147,7 +147,7 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* tile)
+    internal static void MicroKernel(int kc, float* a, float* b, float* tile)
     {
         int w = TOps.Width, nr = 2 * w;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
