@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
@@ -24,7 +25,7 @@ internal sealed unsafe class ConvGemm
     }
 
     /// <summary>Packs <paramref name="weights"/> (M×C/group×kernel), or returns null when this CPU has no vector GEMM.</summary>
-    public static ConvGemm? TryCreate(SpatialWindow window, ReadOnlySpan<float> weights, int channels, int outputChannels, int groups)
+    public static ConvGemm? TryCreate(SpatialWindow window, ReadOnlySpan<float> weights, int batch, int channels, int outputChannels, int groups)
     {
         var variant = FloatGemm.Best;
         if (variant == FloatGemmVariant.Reference)
@@ -44,36 +45,80 @@ internal sealed unsafe class ConvGemm
                         panel[p * rows + r] = source[p];
                 }
             }
-        var geometry = new ConvGemmGeometry(window, channels / groups, mg, groups, k, mPanels, window.InputSize, window.OutputSize);
+        bool padded = window.PadsBegin.Any(v => v != 0) || window.PadsEnd.Any(v => v != 0);
+        int[] plane = [.. Enumerable.Range(0, SpatialWindow.Axes).Select(a => window.Input[a] + (padded ? window.PadsBegin[a] + window.PadsEnd[a] : 0))];
+        var geometry = new ConvGemmGeometry(window, batch, channels / groups, mg, groups, k, mPanels, plane[0], plane[1], plane[2], window.OutputSize, padded);
         return new ConvGemm(geometry, packed, variant);
     }
 
-    public void Run(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, int batch, FloatActivation activation, ParallelRunner parallel)
+    /// <summary>Scratch for the zero-padded copy of X (none when the window has no padding).</summary>
+    public int WorkspaceBytes => _geometry.Padded ? checked(_geometry.Batch * _geometry.Groups * _geometry.ChannelsPerGroup * _geometry.PlanePixels * sizeof(float)) : 0;
+
+    /// <summary>Y = act(conv(X, W) + bias); <paramref name="workspace"/> holds at least <see cref="WorkspaceBytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, FloatActivation activation, ParallelRunner parallel, Span<byte> workspace)
     {
-        switch (_variant)
+        var geo = _geometry;
+        if (x.Length < geo.Batch * geo.Groups * geo.ChannelsPerGroup * geo.Window.InputSize || y.Length < geo.Batch * geo.Groups * geo.MPerGroup * geo.OutPixels
+            || (!bias.IsEmpty && bias.Length < geo.Groups * geo.MPerGroup) || workspace.Length < WorkspaceBytes)
+            throw new ArgumentException("Conv operands are smaller than the planned shapes");
+        ReadOnlySpan<float> planes = x;
+        if (geo.Padded)
         {
-            case FloatGemmVariant.Avx512: Run<Vector512<float>, Simd512>(x, y, bias, batch, activation, parallel); break;
-            case FloatGemmVariant.Avx2: Run<Vector256<float>, Simd256>(x, y, bias, batch, activation, parallel); break;
-            default: Run<Vector128<float>, Simd128>(x, y, bias, batch, activation, parallel); break;
+            var copy = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(workspace);
+            PadInput(x, copy);
+            planes = copy;
+        }
+        var variant = _variant;
+        // Small images fill 32-pixel panels poorly (4x4 leaves half of each empty): 16-pixel panels waste less.
+        int pixels = _geometry.OutPixels;
+        if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
+            && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
+            variant = FloatGemmVariant.Avx2;
+        switch (variant)
+        {
+            case FloatGemmVariant.Avx512: Run<Vector512<float>, Simd512>(planes, y, bias, activation, parallel); break;
+            case FloatGemmVariant.Avx2: Run<Vector256<float>, Simd256>(planes, y, bias, activation, parallel); break;
+            default: Run<Vector128<float>, Simd128>(planes, y, bias, activation, parallel); break;
         }
     }
 
-    private void Run<TVec, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, int batch, FloatActivation activation, ParallelRunner parallel)
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Copies every plane of X into the middle of a zeroed padded plane, so that packing reads every tap without bounds checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PadInput(ReadOnlySpan<float> x, Span<float> padded)
+    {
+        var geo = _geometry;
+        var win = geo.Window;
+        int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2];
+        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup;
+        padded[..(planes * geo.PlanePixels)].Clear();
+        for (int plane = 0; plane < planes; plane++)
+        {
+            var src = x.Slice(plane * win.InputSize, win.InputSize);
+            var dst = padded.Slice(plane * geo.PlanePixels, geo.PlanePixels);
+            for (int d = 0; d < inD; d++)
+                for (int h = 0; h < inH; h++)
+                    src.Slice((d * inH + h) * inW, inW).CopyTo(dst[((((d + win.PadsBegin[0]) * geo.PlaneH) + h + win.PadsBegin[1]) * geo.PlaneW + win.PadsBegin[2])..]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run<TVec, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, FloatActivation activation, ParallelRunner parallel)
         where TVec : struct
         where TOps : struct, IFloatSimd<TVec>
     {
         var geo = _geometry;
+        // Pixels of all images form one column space, so that small images fill whole panels together.
         int blockPixels = ConvGemmKernels<TVec, TOps>.BlockPanels * FloatGemmKernels<TVec, TOps>.PanelWidth;
-        int pixelBlocks = (geo.OutPixels + blockPixels - 1) / blockPixels;
-        int outer = batch * geo.Groups * pixelBlocks;
+        int pixelBlocks = (geo.Batch * geo.OutPixels + blockPixels - 1) / blockPixels;
+        int outer = geo.Groups * pixelBlocks;
         int mChunks = 1;
-        long multiplyAdds = (long)batch * geo.Groups * geo.OutPixels * geo.K * geo.MPerGroup;
+        long multiplyAdds = (long)geo.Batch * geo.Groups * geo.OutPixels * geo.K * geo.MPerGroup;
         bool threaded = parallel.Threads > 1 && multiplyAdds >= 1L << 21;
         if (threaded && outer < 2 * parallel.Threads)
             mChunks = Math.Min(geo.MPanels, (2 * parallel.Threads + outer - 1) / outer);
-        if (x.Length < batch * geo.Groups * geo.ChannelsPerGroup * geo.InPixels || y.Length < batch * geo.Groups * geo.MPerGroup * geo.OutPixels
-            || (!bias.IsEmpty && bias.Length < geo.Groups * geo.MPerGroup))
-            throw new ArgumentException("Conv operands are smaller than the planned shapes");
         fixed (float* px = x, py = y, pbias = bias, pw = _weights)
         {
             var job = new ConvGemmJob
@@ -91,9 +136,14 @@ internal sealed unsafe class ConvGemm
 }
 
 /// <summary>Sizes a <see cref="ConvGemm"/> fixes at plan time.</summary>
-internal sealed record ConvGemmGeometry(SpatialWindow Window, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels, int InPixels, int OutPixels);
+internal sealed record ConvGemmGeometry(SpatialWindow Window, int Batch, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels,
+    int PlaneD, int PlaneH, int PlaneW, int OutPixels, bool Padded)
+{
+    /// <summary>Elements of one input plane as packing reads it (padded when <see cref="Padded"/>).</summary>
+    public int PlanePixels => PlaneD * PlaneH * PlaneW;
+}
 
-/// <summary>One Conv call's pinned operands, shared read-only by the threads that split it.</summary>
+/// <summary>One Conv call's pinned operands (X as padded planes when the window pads), shared read-only by the threads that split it.</summary>
 internal readonly unsafe struct ConvGemmJob
 {
     public ConvGemmGeometry Geometry { get; init; }

@@ -22,7 +22,7 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     /// <summary>Depth of one K block: a depth×panel-width column panel is 16 KB, half of L1.</summary>
     private static int DepthBlock => 4096 / FloatGemmKernels<TVec, TOps>.PanelWidth;
 
-    /// <summary>Runs work items [start, end): (image, group, pixel block, chunk of weight panels).</summary>
+    /// <summary>Runs work items [start, end): (group, block of pixels across the batch, chunk of weight panels).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void RunItems(in ConvGemmJob job, int start, int end)
@@ -32,24 +32,23 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         // Equal K blocks, so that no block is a short remainder that pays a whole epilogue for little work.
         int depth = (geo.K + (geo.K + DepthBlock - 1) / DepthBlock - 1) / ((geo.K + DepthBlock - 1) / DepthBlock);
         int blockPixels = BlockPanels * nr, outPixels = geo.OutPixels, k = geo.K, mg = geo.MPerGroup;
+        int totalPixels = geo.Batch * outPixels, imageStride = geo.Groups * mg * outPixels;
         float* packed = stackalloc float[BlockPanels * 4096];
         float* tile = stackalloc float[Rows * 32];
-        // A run per output row or panel boundary: at most one per pixel plus one per panel.
-        int* runs = stackalloc int[6 * (blockPixels + BlockPanels)];
+        // A run per output row, image or panel boundary: at most one per pixel plus one per panel.
+        int* runs = stackalloc int[4 * (blockPixels + BlockPanels)];
         for (int item = start; item < end; item++)
         {
             int chunk = item % job.MChunks, rest = item / job.MChunks;
-            int pixelBlock = rest % job.PixelBlocks;
-            rest /= job.PixelBlocks;
-            int g = rest % geo.Groups, image = rest / geo.Groups;
-            int pixelStart = pixelBlock * blockPixels, pixelEnd = Math.Min(outPixels, pixelStart + blockPixels);
+            int pixelBlock = rest % job.PixelBlocks, g = rest / job.PixelBlocks;
+            int pixelStart = pixelBlock * blockPixels, pixelEnd = Math.Min(totalPixels, pixelStart + blockPixels);
             int panels = (pixelEnd - pixelStart + nr - 1) / nr;
             int panelStart = (int)((long)geo.MPanels * chunk / job.MChunks), panelEnd = (int)((long)geo.MPanels * (chunk + 1) / job.MChunks);
-            float* x = job.X + (long)(image * geo.Groups + g) * geo.ChannelsPerGroup * geo.InPixels;
-            float* y = job.Y + (long)(image * geo.Groups + g) * mg * outPixels;
+            float* x = job.X + (long)g * geo.ChannelsPerGroup * geo.PlanePixels;
+            float* y = job.Y + (long)g * mg * outPixels;
             float* bias = job.Bias == null ? null : job.Bias + g * mg;
             float* weights = job.Weights + (long)g * geo.MPanels * k * Rows;
-            int runCount = PixelRuns(geo.Window, pixelStart, pixelEnd, nr, runs);
+            int runCount = PixelRuns(geo, pixelStart, pixelEnd, nr, runs);
             for (int kb = 0; kb < k; kb += depth)
             {
                 int kc = Math.Min(depth, k - kb);
@@ -64,8 +63,15 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
                     for (int q = 0; q < panels; q++)
                     {
                         FloatGemmKernels<TVec, TOps>.MicroKernel(kc, a, packed + q * kc * nr, tile);
-                        int col = pixelStart + q * nr;
-                        Epilogue(job.Activation, tile, c + col, outPixels, rowBias, rows, Math.Min(nr, pixelEnd - col), first, last);
+                        // Split the tile's columns where they cross from one image to the next.
+                        int col = pixelStart + q * nr, colEnd = Math.Min(pixelEnd, col + nr);
+                        while (col < colEnd)
+                        {
+                            int image = col / outPixels, pixel = col - image * outPixels;
+                            int cols = Math.Min(colEnd - col, outPixels - pixel);
+                            Epilogue(job.Activation, tile + (col - pixelStart - q * nr), c + (long)image * imageStride + pixel, outPixels, rowBias, rows, cols, first, last);
+                            col += cols;
+                        }
                     }
                 }
             }
@@ -73,33 +79,41 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     }
 
     /// <summary>
-    /// Splits pixels [pixelStart, pixelEnd) into runs that stay on one output row and in one column
-    /// panel, each stored as (first input depth, first input row, output column, count, panel,
-    /// column in panel); the same runs serve every tap, so packing divides nothing per tap.
+    /// Splits pixels [pixelStart, pixelEnd) of the batch into runs that stay on one output row and in
+    /// one column panel, each stored as (input offset of its first pixel's top-left tap, count,
+    /// panel, column in panel); the same runs serve every tap, so packing divides nothing per tap.
     /// </summary>
-    private static int PixelRuns(SpatialWindow win, int pixelStart, int pixelEnd, int nr, int* runs)
+    private static int PixelRuns(ConvGemmGeometry geo, int pixelStart, int pixelEnd, int nr, int* runs)
     {
-        int outH = win.Output[1], outW = win.Output[2];
+        var win = geo.Window;
+        int outH = win.Output[1], outW = win.Output[2], lines = win.Output[0] * outH;
+        int sd = win.Strides[0], sh = win.Strides[1], sw = win.Strides[2];
+        int imageStride = geo.Groups * geo.ChannelsPerGroup * geo.PlanePixels;
+        // Unpadded planes start at the input's origin; padded ones already shifted it by the pads.
+        int originD = geo.Padded ? 0 : -win.PadsBegin[0], originH = geo.Padded ? 0 : -win.PadsBegin[1], originW = geo.Padded ? 0 : -win.PadsBegin[2];
         int count = 0, p = pixelStart;
-        int line = p / outW, ow = p - line * outW;
+        int image = p / geo.OutPixels, pixel = p - image * geo.OutPixels;
+        int line = pixel / outW, ow = pixel - line * outW;
         while (p < pixelEnd)
         {
             int offset = p - pixelStart, panel = offset / nr, within = offset - panel * nr;
             int n = Math.Min(Math.Min(pixelEnd - p, outW - ow), nr - within);
             int od = line / outH, oh = line - od * outH;
-            int* run = runs + 6 * count++;
-            run[0] = od * win.Strides[0] - win.PadsBegin[0];
-            run[1] = oh * win.Strides[1] - win.PadsBegin[1];
-            run[2] = ow;
-            run[3] = n;
-            run[4] = panel;
-            run[5] = within;
+            int* run = runs + 4 * count++;
+            run[0] = image * imageStride + ((od * sd + originD) * geo.PlaneH + oh * sh + originH) * geo.PlaneW + ow * sw + originW;
+            run[1] = n;
+            run[2] = panel;
+            run[3] = within;
             p += n;
             ow += n;
             if (ow == outW)
             {
                 ow = 0;
-                line++;
+                if (++line == lines)
+                {
+                    line = 0;
+                    image++;
+                }
             }
         }
         return count;
@@ -108,48 +122,30 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     /// <summary>
     /// Packs col[kb..kb+kc, block pixels] (the im2col matrix, never materialised) as column panels
     /// of <paramref name="nr"/> pixels, each kc rows of nr values, following <paramref name="runs"/>;
-    /// padding taps and the last panel's missing pixels are zero.
+    /// the last panel's missing pixels are zero. Every tap read lies inside the (padded) planes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPixels(ConvGemmGeometry geo, float* x, int kb, int kc, int* runs, int runCount, int pixels, int nr, float* dst)
     {
         var win = geo.Window;
-        int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2], outW = win.Output[2];
         int kH = win.Kernel[1], kW = win.Kernel[2], taps = win.KernelSize;
-        int sw = win.Strides[2], dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2], pw = win.PadsBegin[2];
+        int sw = win.Strides[2], dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2];
+        int planeH = geo.PlaneH, planeW = geo.PlaneW;
         int panelStride = kc * nr, tail = pixels % nr;
         int channel = kb / taps, tap = kb - channel * taps;
         int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* plane = x + (long)channel * geo.InPixels;
-            int x0 = kw * dw - pw;
-            // Output columns whose input column lies inside X: [owFirst, owLast).
-            int owFirst = x0 >= 0 ? 0 : Math.Min(outW, (-x0 + sw - 1) / sw);
-            int owLast = inW - 1 - x0 < 0 ? 0 : Math.Min(outW, (inW - 1 - x0) / sw + 1);
-            owLast = Math.Max(owFirst, owLast);
-            int depthOffset = kd * dd, rowOffset = kh * dh;
+            float* source = x + (long)channel * geo.PlanePixels + ((long)kd * dd * planeH + kh * dh) * planeW + kw * dw;
             float* rowDst = dst + kk * nr;
             for (int r = 0; r < runCount; r++)
             {
-                int* run = runs + 6 * r;
-                int id = run[0] + depthOffset, ih = run[1] + rowOffset, ow = run[2], count = run[3];
-                float* d = rowDst + run[4] * panelStride + run[5];
-                if ((uint)id >= (uint)inD || (uint)ih >= (uint)inH)
-                {
-                    new Span<float>(d, count).Clear();
-                    continue;
-                }
-                float* src = plane + ((long)id * inH + ih) * inW + x0;
-                int end = ow + count;
-                int from = Math.Clamp(owFirst, ow, end), to = Math.Clamp(owLast, from, end);
-                for (int o = ow; o < from; o++)
-                    d[o - ow] = 0f;
+                int* run = runs + 4 * r;
+                float* d = rowDst + run[2] * panelStride + run[3];
                 if (sw == 1)
-                    CopyRun(src + from, d + (from - ow), to - from);
+                    CopyRun(source + run[0], d, run[1]);
                 else
-                    GatherRun(src, sw, from, to, d - ow);
-                for (int o = to; o < end; o++)
-                    d[o - ow] = 0f;
+                    GatherRun(source + run[0], sw, 0, run[1], d);
             }
             if (tail != 0)
                 new Span<float>(rowDst + pixels / nr * panelStride + tail, nr - tail).Clear();
@@ -174,19 +170,28 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     private static void CopyRun(float* src, float* dst, int count)
     {
         int w = TOps.Width;
-        if (count < w)
+        if (count >= w)
+        {
+            int i0 = 0;
+            for (; i0 + w < count; i0 += w)
+                TOps.Store(dst + i0, TOps.Load(src + i0));
+            TOps.Store(dst + count - w, TOps.Load(src + count - w));
+        }
+        else if (count >= 4 && Vector128.IsHardwareAccelerated)
+        {
+            for (int i = 0; i + 4 < count; i += 4)
+                Vector128.Store(Vector128.Load(src + i), dst + i);
+            Vector128.Store(Vector128.Load(src + count - 4), dst + count - 4);
+        }
+        else
         {
             for (int i = 0; i < count; i++)
                 dst[i] = src[i];
-            return;
         }
-        int i0 = 0;
-        for (; i0 + w < count; i0 += w)
-            TOps.Store(dst + i0, TOps.Load(src + i0));
-        TOps.Store(dst + count - w, TOps.Load(src + count - w));
     }
 
     /// <summary>dst[o] = src[o·stride] for o in [from, to): stride 2 (downsampling convs) deinterleaves 8 at a time on AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherRun(float* src, int stride, int from, int to, float* dst)
     {
         int o = from;

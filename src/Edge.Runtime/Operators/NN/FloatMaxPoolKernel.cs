@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
 
 namespace Edge.Runtime.Operators.NN;
@@ -18,13 +20,27 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
 
     private readonly SpatialWindow _window;
     private readonly int _planes;
+    private readonly int[] _columnFirst, _columnLast, _columnStart;
+    /// <summary>Rows this narrow cost more in per-row pass overhead than a direct scan of each window.</summary>
+    private readonly bool _narrow;
 
     public FloatMaxPoolKernel(SpatialWindow window, int planes)
     {
         _window = window;
         _planes = planes;
+        int outW = window.Output[2];
+        _columnFirst = new int[outW];
+        _columnLast = new int[outW];
+        _columnStart = new int[outW];
+        for (int ow = 0; ow < outW; ow++)
+        {
+            (_columnFirst[ow], _columnLast[ow]) = window.ValidTaps(2, ow);
+            _columnStart[ow] = ow * window.Strides[2] - window.PadsBegin[2];
+        }
+        _narrow = window.Input[2] < 2 * Vector<float>.Count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(KernelContext context)
     {
         fixed (float* x = context.Input(0).AsSpan<float>(), y = context.Output(0).AsSpan<float>())
@@ -48,6 +64,7 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
     private static void RunJob(in Job job, int start, int end) => job.Kernel.Run(job.X, job.Y, start, end);
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(float* x, float* y, int start, int end)
     {
         var window = _window;
@@ -74,6 +91,11 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
                 {
                     var (kh0, kh1) = window.ValidTaps(1, oh);
                     int ih0 = oh * window.Strides[1] - window.PadsBegin[1];
+                    if (_narrow)
+                    {
+                        ScanWindows(src, dst, outW, kd0, kd1, id0, kh0, kh1, ih0);
+                        continue;
+                    }
                     new Span<float>(rowMax + pw, inW).Fill(float.NegativeInfinity);
                     for (int kd = kd0; kd < kd1; kd++)
                         for (int kh = kh0; kh < kh1; kh++)
@@ -91,7 +113,36 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
         }
     }
 
+    /// <summary>One output row by scanning each output's valid taps directly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScanWindows(float* src, float* dst, int outW, int kd0, int kd1, int id0, int kh0, int kh1, int ih0)
+    {
+        var window = _window;
+        int inH = window.Input[1], inW = window.Input[2];
+        int dd = window.Dilations[0], dh = window.Dilations[1], dw = window.Dilations[2];
+        for (int ow = 0; ow < outW; ow++)
+        {
+            float best = float.NegativeInfinity;
+            int kw0 = _columnFirst[ow], kw1 = _columnLast[ow], iw0 = _columnStart[ow];
+            for (int kd = kd0; kd < kd1; kd++)
+                for (int kh = kh0; kh < kh1; kh++)
+                {
+                    float* row = src + ((long)(id0 + kd * dd) * inH + ih0 + kh * dh) * inW + iw0;
+                    for (int kw = kw0; kw < kw1; kw++)
+                        best = Greater(row[kw * dw], best);
+                }
+            dst[ow] = best;
+        }
+    }
+
+    /// <summary><paramref name="value"/> when greater than <paramref name="best"/> (never NaN), without a branch on x86.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Greater(float value, float best) =>
+        Sse.IsSupported ? Sse.MaxScalar(Vector128.CreateScalarUnsafe(value), Vector128.CreateScalarUnsafe(best)).ToScalar()
+            : value > best ? value : best;
+
     /// <summary>max[i] = row[i] where row[i] &gt; max[i] (NaN never replaces).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxInto(float* max, float* row, int count)
     {
         int i = 0;

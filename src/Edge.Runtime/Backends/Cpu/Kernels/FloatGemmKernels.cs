@@ -186,6 +186,7 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
     }
 
     /// <summary>Writes a tile: adds C from earlier K blocks, or the bias on the first; clamps on the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Epilogue(in FloatGemmJob job, float* tile, int tileStride, int row, int rows, int col, int cols, bool first, bool last)
     {
         bool clamp = last && !job.Activation.IsNone;
