@@ -23,6 +23,8 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
     private readonly int[] _columnFirst, _columnLast, _columnStart;
     /// <summary>Rows this narrow cost more in per-row pass overhead than a direct scan of each window.</summary>
     private readonly bool _narrow;
+    /// <summary>2×2 windows at stride 2 tiling the plane (the CNN downsampler): a dedicated SSE loop.</summary>
+    private readonly bool _pairs;
 
     public FloatMaxPoolKernel(SpatialWindow window, int planes)
     {
@@ -38,6 +40,8 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
             _columnStart[ow] = ow * window.Strides[2] - window.PadsBegin[2];
         }
         _narrow = window.Input[2] < 2 * Vector<float>.Count;
+        _pairs = Sse.IsSupported && window.Kernel is [1, 2, 2] && window.Strides[1..] is [2, 2] && window.Dilations[1..] is [1, 1]
+            && window.PadsBegin[1..] is [0, 0] && window.Input[1] >= 2 * window.Output[1] && window.Input[2] >= 2 * window.Output[2];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -76,6 +80,11 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
         // The row maximum sits between -inf margins, so every horizontal tap can be read and padding never wins.
         int span = (outW - 1) * sw + 1;
         int padded = Math.Max(pw + inW, span + (kW - 1) * dw) + Vector<float>.Count;
+        if (_pairs)
+        {
+            RunPairs(x, y, start, end);
+            return;
+        }
         float* rowMax = stackalloc float[padded];
         float* columnMax = stackalloc float[span + Vector<float>.Count];
         new Span<float>(rowMax, padded).Fill(float.NegativeInfinity);
@@ -108,6 +117,40 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
                     else
                         for (int ow = 0; ow < outW; ow++)
                             dst[ow] = columnMax[ow * sw];
+                }
+            }
+        }
+    }
+
+    /// <summary>2×2 stride-2 windows: four outputs per step from two rows of eight inputs, deinterleaved by shuffles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunPairs(float* x, float* y, int start, int end)
+    {
+        var window = _window;
+        int inW = window.Input[2], outH = window.Output[0] * window.Output[1], outW = window.Output[2];
+        int inPixels = window.InputSize, outPixels = window.OutputSize;
+        var lowest = Vector128.Create(float.NegativeInfinity);
+        for (int plane = start; plane < end; plane++)
+        {
+            float* src = x + (long)plane * inPixels;
+            float* dst = y + (long)plane * outPixels;
+            for (int oh = 0; oh < outH; oh++, dst += outW)
+            {
+                float* top = src + 2L * oh * inW, bottom = top + inW;
+                int ow = 0;
+                for (; ow + 4 <= outW; ow += 4)
+                {
+                    // MAXPS keeps its second operand when the first is NaN: folding into a -inf start skips NaN.
+                    var left = Sse.Max(Vector128.Load(bottom + 2 * ow), Sse.Max(Vector128.Load(top + 2 * ow), lowest));
+                    var right = Sse.Max(Vector128.Load(bottom + 2 * ow + 4), Sse.Max(Vector128.Load(top + 2 * ow + 4), lowest));
+                    Vector128.Store(Sse.Max(Sse.Shuffle(left, right, 0xDD), Sse.Shuffle(left, right, 0x88)), dst + ow);
+                }
+                for (; ow < outW; ow++)
+                {
+                    float best = Greater(top[2 * ow], float.NegativeInfinity);
+                    best = Greater(top[2 * ow + 1], best);
+                    best = Greater(bottom[2 * ow], best);
+                    dst[ow] = Greater(bottom[2 * ow + 1], best);
                 }
             }
         }
