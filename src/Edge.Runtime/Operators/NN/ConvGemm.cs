@@ -117,8 +117,9 @@ internal sealed unsafe class ConvGemm
         int mChunks = 1;
         long multiplyAdds = (long)geo.Batch * geo.Groups * geo.OutPixels * geo.K * geo.MPerGroup;
         bool threaded = parallel.Threads > 1 && multiplyAdds >= 1L << 21;
-        if (threaded && outer < 2 * parallel.Threads)
-            mChunks = Math.Min(geo.MPanels, (2 * parallel.Threads + outer - 1) / outer);
+        // Few pixel blocks split unevenly across threads (7 panels of 196 pixels: 4 + 3): give each thread its own weight rows instead.
+        if (threaded && outer < 4 * parallel.Threads)
+            mChunks = Math.Min(geo.MPanels, parallel.Threads);
         fixed (float* px = x, py = y, pbias = bias, pw = _weights)
         {
             var job = new ConvGemmJob

@@ -19,10 +19,10 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
 
     private const int Rows = FloatGemmKernels<TVec, TOps>.Rows;
 
-    /// <summary>Depth of one K block: a depth×panel-width column panel is 16 KB, half of L1.</summary>
-    private static int DepthBlock => 4096 / FloatGemmKernels<TVec, TOps>.PanelWidth;
+    /// <summary>Depth of one K block: a depth×panel-width column panel is 32 KB (measured a little faster on Zen 4 than 16 KB).</summary>
+    private static int DepthBlock => 8192 / FloatGemmKernels<TVec, TOps>.PanelWidth;
 
-    /// <summary>Runs work items [start, end): (group, block of pixels across the batch, chunk of weight panels).</summary>
+    /// <summary>Runs work items [start, end): (chunk of weight panels, group, block of pixels across the batch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void RunItems(in ConvGemmJob job, int start, int end)
@@ -33,13 +33,15 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         int depth = (geo.K + (geo.K + DepthBlock - 1) / DepthBlock - 1) / ((geo.K + DepthBlock - 1) / DepthBlock);
         int blockPixels = BlockPanels * nr, outPixels = geo.OutPixels, k = geo.K, mg = geo.MPerGroup;
         int totalPixels = geo.Batch * outPixels, imageStride = geo.Groups * mg * outPixels;
-        float* packed = stackalloc float[BlockPanels * 4096];
+        float* packed = stackalloc float[BlockPanels * 8192];
         float* tile = stackalloc float[Rows * 32];
         // A run per output row, image or panel boundary: at most one per pixel plus one per panel.
         int* runs = stackalloc int[4 * (blockPixels + BlockPanels)];
         for (int item = start; item < end; item++)
         {
-            int chunk = item % job.MChunks, rest = item / job.MChunks;
+            // Chunk-major, so that a thread's contiguous range of items is whole chunks of weight rows.
+            int outer = geo.Groups * job.PixelBlocks;
+            int chunk = item / outer, rest = item - chunk * outer;
             int pixelBlock = rest % job.PixelBlocks, g = rest / job.PixelBlocks;
             int pixelStart = pixelBlock * blockPixels, pixelEnd = Math.Min(totalPixels, pixelStart + blockPixels);
             int panels = (pixelEnd - pixelStart + nr - 1) / nr;
