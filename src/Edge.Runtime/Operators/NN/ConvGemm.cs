@@ -92,15 +92,26 @@ internal sealed unsafe class ConvGemm
         var geo = _geometry;
         var win = geo.Window;
         int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2];
-        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup;
-        padded[..(planes * geo.PlanePixels)].Clear();
+        int pd = win.PadsBegin[0], ph = win.PadsBegin[1], pw = win.PadsBegin[2];
+        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, rows = geo.PlaneD * geo.PlaneH, width = geo.PlaneW;
+        // The workspace is shared with other nodes, so the zero border is rewritten every call (the border only).
         for (int plane = 0; plane < planes; plane++)
         {
             var src = x.Slice(plane * win.InputSize, win.InputSize);
             var dst = padded.Slice(plane * geo.PlanePixels, geo.PlanePixels);
-            for (int d = 0; d < inD; d++)
-                for (int h = 0; h < inH; h++)
-                    src.Slice((d * inH + h) * inW, inW).CopyTo(dst[((((d + win.PadsBegin[0]) * geo.PlaneH) + h + win.PadsBegin[1]) * geo.PlaneW + win.PadsBegin[2])..]);
+            for (int row = 0; row < rows; row++)
+            {
+                var line = dst.Slice(row * width, width);
+                int d = row / geo.PlaneH - pd, h = row % geo.PlaneH - ph;
+                if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
+                {
+                    line.Clear();
+                    continue;
+                }
+                line[..pw].Clear();
+                src.Slice((d * inH + h) * inW, inW).CopyTo(line[pw..]);
+                line[(pw + inW)..].Clear();
+            }
         }
     }
 
