@@ -91,26 +91,38 @@ internal sealed unsafe class ConvGemm
     {
         var geo = _geometry;
         var win = geo.Window;
-        int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2];
+        int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2], inPixels = win.InputSize;
         int pd = win.PadsBegin[0], ph = win.PadsBegin[1], pw = win.PadsBegin[2];
-        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, rows = geo.PlaneD * geo.PlaneH, width = geo.PlaneW;
+        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeH = geo.PlaneH, width = geo.PlaneW;
+        int rows = geo.PlaneD * planeH, right = width - pw - inW;
         // The workspace is shared with other nodes, so the zero border is rewritten every call (the border only).
-        for (int plane = 0; plane < planes; plane++)
+        // Small images have rows of a few values: plain loops, not a library call per row.
+        fixed (float* px = x, pp = padded)
         {
-            var src = x.Slice(plane * win.InputSize, win.InputSize);
-            var dst = padded.Slice(plane * geo.PlanePixels, geo.PlanePixels);
-            for (int row = 0; row < rows; row++)
+            float* dst = pp;
+            for (int plane = 0; plane < planes; plane++)
             {
-                var line = dst.Slice(row * width, width);
-                int d = row / geo.PlaneH - pd, h = row % geo.PlaneH - ph;
-                if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
+                float* src = px + (long)plane * inPixels;
+                for (int row = 0; row < rows; row++, dst += width)
                 {
-                    line.Clear();
-                    continue;
+                    int d = row / planeH - pd, h = row - (row / planeH) * planeH - ph;
+                    if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
+                    {
+                        for (int i = 0; i < width; i++)
+                            dst[i] = 0f;
+                        continue;
+                    }
+                    for (int i = 0; i < pw; i++)
+                        dst[i] = 0f;
+                    float* line = src + ((long)d * inH + h) * inW;
+                    if (inW >= 32)
+                        new ReadOnlySpan<float>(line, inW).CopyTo(new Span<float>(dst + pw, inW));
+                    else
+                        for (int i = 0; i < inW; i++)
+                            dst[pw + i] = line[i];
+                    for (int i = 0; i < right; i++)
+                        dst[pw + inW + i] = 0f;
                 }
-                line[..pw].Clear();
-                src.Slice((d * inH + h) * inW, inW).CopyTo(line[pw..]);
-                line[(pw + inW)..].Clear();
             }
         }
     }
