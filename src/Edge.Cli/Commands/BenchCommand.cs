@@ -38,7 +38,10 @@ public static class BenchCommand
         var plan = session.GetPlan(ordered.Select(t => (t.Type, t.Shape)).ToList());
         var outputs = new Tensor[session.Outputs.Count];
 
-        for (int i = 0; i < warmup; i++)
+        // At least a second of warm-up as well: .NET optimises a method only after ~30 calls and a
+        // quiet 100 ms, and timing tier-0 code would misreport small models by several times.
+        var warmWatch = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warmup > 0 && warmWatch.Elapsed.TotalSeconds < 1); i++)
             session.Run(ordered, outputs);
         var latencies = new double[iterations];
         var total = Stopwatch.StartNew();
