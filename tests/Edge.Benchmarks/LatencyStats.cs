@@ -6,14 +6,16 @@ namespace Edge.Benchmarks;
 internal sealed record LatencyStats(int Runs, double P50Ms, double P90Ms, double MinMs, double MeanMs)
 {
     /// <summary>
-    /// Warm-up (at least <paramref name="warmup"/> runs and half a second, so tiered JIT and ORT's
+    /// Warm-up (at least <paramref name="warmup"/> runs and a second, so tiered JIT and ORT's
     /// thread pool have settled), then timed runs one by one. Stops early (after at least 10 runs) when the time budget
     /// is spent, so a slow reference kernel cannot hold a shared machine for many minutes.
     /// </summary>
     public static LatencyStats Measure(Action run, int warmup, int iterations, double maxSeconds)
     {
         long warm = Stopwatch.GetTimestamp();
-        for (int i = 0; i < warmup || (Stopwatch.GetElapsedTime(warm).TotalSeconds < Math.Min(0.5, maxSeconds / 4) && i < 1000); i++)
+        // Time-bound, not count-bound: .NET promotes a method to optimised code only after ~30 calls
+        // and a quiet 100 ms, so a thousand 6 µs runs would still time tier-0 code.
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(warm).TotalSeconds < Math.Min(1.0, maxSeconds / 4); i++)
             run();
         var times = new List<double>(iterations);
         long start = Stopwatch.GetTimestamp();

@@ -17,17 +17,18 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 20 };
         var batch = new Option<int>("--batch") { Description = "Symbolic dimensions of random inputs (when no --input).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on the last line." };
+        var profile = new Option<bool>("--profile") { Description = "Also time every kernel and print where the time goes." };
         var backend = CommonOptions.Backend();
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Benchmark a model: latency percentiles, GOPS, bytes moved and achieved bandwidth.")
-            { model, inputs, iterations, warmup, batch, json, backend, threads };
+            { model, inputs, iterations, warmup, batch, json, profile, backend, threads };
         command.SetAction(parse => CommandGuard.Run(() => Execute(
             parse.GetValue(model)!, parse.GetValue(inputs) ?? [], parse.GetValue(iterations), parse.GetValue(warmup),
-            parse.GetValue(batch), parse.GetValue(json), parse.GetValue(backend)!, parse.GetValue(threads))));
+            parse.GetValue(batch), parse.GetValue(json), parse.GetValue(profile), parse.GetValue(backend)!, parse.GetValue(threads))));
         return command;
     }
 
-    private static int Execute(string modelPath, string[] inputSpecs, int iterations, int warmup, int batch, bool json, string backend, int threads)
+    private static int Execute(string modelPath, string[] inputSpecs, int iterations, int warmup, int batch, bool json, bool profile, string backend, int threads)
     {
         if (iterations < 1 || warmup < 0 || batch < 1)
             throw new CliException("--iterations and --batch must be at least 1, --warmup at least 0");
@@ -37,7 +38,10 @@ public static class BenchCommand
         var plan = session.GetPlan(ordered.Select(t => (t.Type, t.Shape)).ToList());
         var outputs = new Tensor[session.Outputs.Count];
 
-        for (int i = 0; i < warmup; i++)
+        // At least a second of warm-up as well: .NET optimises a method only after ~30 calls and a
+        // quiet 100 ms, and timing tier-0 code would misreport small models by several times.
+        var warmWatch = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warmup > 0 && warmWatch.Elapsed.TotalSeconds < 1); i++)
             session.Run(ordered, outputs);
         var latencies = new double[iterations];
         var total = Stopwatch.StartNew();
@@ -80,9 +84,27 @@ public static class BenchCommand
         Console.WriteLine($"compute    {plan.Operations / 1e6:F2} Mop per inference, {report["gops"]} GOPS");
         Console.WriteLine($"plan       {plan.Steps.Count} kernels in {plan.Partitions} partition(s), arena {plan.ArenaBytes / 1024.0:F1} KiB: {string.Join(", ", plan.Steps.GroupBy(s => s.Node.OpType).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}"))}");
         Console.WriteLine($"memory     weights {plan.WeightBytes / 1024.0:F1} KiB, activations {plan.ActivationBytes / 1024.0:F1} KiB per inference, {report["achieved_gbps"]} GB/s achieved");
+        if (profile)
+            PrintProfile(session, ordered, outputs, plan, iterations);
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(report));
         return ExitCodes.Success;
+    }
+
+    // A separate pass, so that timing every kernel does not disturb the latency figures above.
+    private static void PrintProfile(InferenceSession session, Tensor[] inputs, Tensor[] outputs, Runtime.Planning.ExecutionPlan plan, int iterations)
+    {
+        var ticks = new long[plan.Steps.Count];
+        for (int i = 0; i < iterations; i++)
+            session.RunProfiled(inputs, outputs, ticks);
+        double total = ticks.Sum();
+        double MsPerRun(long t) => t * 1000.0 / Stopwatch.Frequency / iterations;
+        Console.WriteLine($"profile    {MsPerRun((long)total):F3} ms per run in kernels; by operator:");
+        foreach (var group in plan.Steps.Select((s, i) => (s.Node.OpType, Ticks: ticks[i])).GroupBy(x => x.OpType).OrderByDescending(g => g.Sum(x => x.Ticks)))
+            Console.WriteLine($"  {group.Key,-28} {group.Count(),4}×  {MsPerRun(group.Sum(x => x.Ticks)),9:F4} ms  {100 * group.Sum(x => x.Ticks) / total,5:F1} %");
+        Console.WriteLine("  slowest kernels:");
+        foreach (var (step, t) in plan.Steps.Zip(ticks).OrderByDescending(x => x.Second).Take(8))
+            Console.WriteLine($"  {step.Node.Name,-40} {step.Node.OpType,-24} {MsPerRun(t),9:F4} ms");
     }
 
     private static double Round(double value) => Math.Round(value, 4);

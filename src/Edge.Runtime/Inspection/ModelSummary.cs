@@ -39,7 +39,7 @@ public sealed record ModelSummary(
         {
             if (QuantizedCompute.TryGetValue(node.OpType, out var q))
             {
-                string granularity = Granularity(graph, node, q.Scale, producers);
+                string granularity = Granularity(graph, node, q.Scale);
                 bool dynamic = node.OpType is "DynamicQuantizeMatMul" or "MatMulIntegerToFloat"
                     || (producers.TryGetValue(node.Input(0), out var p) && p.OpType == "DynamicQuantizeLinear");
                 layers.Add(new(node.Name, node.OpType, "int8", granularity, (dynamic ? "dynamic" : "static") + ", QOperator"));
@@ -50,7 +50,7 @@ public sealed record ModelSummary(
                 if (qdqWeight)
                 {
                     bool qdqInput = producers.TryGetValue(node.Input(0), out var x) && x.OpType == "DequantizeLinear";
-                    layers.Add(new(node.Name, node.OpType, "int8", Granularity(graph, w!, 1, producers), qdqInput ? "static, QDQ" : "weight-only, QDQ"));
+                    layers.Add(new(node.Name, node.OpType, "int8", Granularity(graph, w!, 1), qdqInput ? "static, QDQ" : "weight-only, QDQ"));
                 }
                 else
                 {
@@ -72,7 +72,7 @@ public sealed record ModelSummary(
             layers);
     }
 
-    private static string Granularity(Graph graph, Node node, int scaleIndex, Dictionary<string, Node> producers)
+    private static string Granularity(Graph graph, Node node, int scaleIndex)
     {
         if (scaleIndex < 0)
         {

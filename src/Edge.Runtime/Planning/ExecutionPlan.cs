@@ -51,15 +51,28 @@ public sealed class ExecutionPlan
     public long ActivationBytes => Steps.Sum(s => s.ActivationBytes);
 
     /// <summary>Runs the plan: binds inputs, executes every step, returns the output tensors of the rented state.</summary>
-    internal void Execute(ReadOnlySpan<Tensor> inputs, Span<Tensor> outputs, ParallelRunner parallel)
+    internal void Execute(ReadOnlySpan<Tensor> inputs, Span<Tensor> outputs, ParallelRunner parallel, long[]? stepTicks = null)
     {
         var state = _states.TryTake(out var s) ? s : new ExecutionState(this);
         try
         {
             for (int i = 0; i < InputSlots.Length; i++)
                 state.Values[InputSlots[i]] = inputs[i];
-            foreach (var step in Steps)
-                step.Kernel.Execute(new KernelContext(state.Values, step.InputSlots, step.OutputSlots, state.Workspace, parallel));
+            if (stepTicks is null)
+            {
+                foreach (var step in Steps)
+                    step.Kernel.Execute(new KernelContext(state.Values, step.InputSlots, step.OutputSlots, state.Workspace, parallel));
+            }
+            else
+            {
+                for (int i = 0; i < Steps.Count; i++)
+                {
+                    var step = Steps[i];
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    step.Kernel.Execute(new KernelContext(state.Values, step.InputSlots, step.OutputSlots, state.Workspace, parallel));
+                    stepTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+                }
+            }
             for (int i = 0; i < OutputSlots.Length; i++)
             {
                 var value = state.Values[OutputSlots[i]]!;

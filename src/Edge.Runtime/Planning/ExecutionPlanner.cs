@@ -87,6 +87,11 @@ public sealed class ExecutionPlanner
             {
                 throw context.Fail(e.Message);
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // An operator bug must still surface as an error naming the node, not take the agent down.
+                throw context.Fail($"internal error while planning ({e.GetType().Name}: {e.Message})");
+            }
         }
 
         // Outputs that fold to constants or are graph inputs still need a slot.

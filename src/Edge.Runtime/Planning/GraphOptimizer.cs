@@ -16,6 +16,7 @@ public sealed class GraphOptimizer
         new ConstantFolding(Operators.OperatorRegistry.Default),
         new IdentityElimination(),
         new CastElimination(),
+        new DynamicMatMulFusion(),
         new QdqConvFusion(),
         new QdqMatMulFusion(),
         new QdqGemmFusion(),

@@ -82,6 +82,24 @@ public sealed class InferenceSession : IDisposable
         GetPlan(key).Execute(inputs, outputs, _parallel);
     }
 
+    /// <summary>
+    /// Runs like <see cref="Run(ReadOnlySpan{Tensor}, Span{Tensor})"/> and adds each kernel's
+    /// Stopwatch ticks to <paramref name="stepTicks"/> (indexed like the plan's steps): the profiler.
+    /// </summary>
+    public void RunProfiled(ReadOnlySpan<Tensor> inputs, Span<Tensor> outputs, long[] stepTicks)
+    {
+        var key = new (DataType, TensorShape)[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            CheckInput(Graph.Inputs[i], inputs[i]);
+            key[i] = (inputs[i].Type, inputs[i].Shape);
+        }
+        var plan = GetPlan(key);
+        if (stepTicks.Length < plan.Steps.Count)
+            throw new ArgumentException($"stepTicks has {stepTicks.Length} entries; the plan has {plan.Steps.Count} steps");
+        plan.Execute(inputs, outputs, _parallel, stepTicks);
+    }
+
     /// <summary>The plan for inputs of these types and shapes (made on first use).</summary>
     public ExecutionPlan GetPlan(IReadOnlyList<(DataType Type, TensorShape Shape)> inputs)
     {

@@ -6,7 +6,7 @@ namespace Edge.Runtime.Backends.Cpu;
 /// <summary>The instruction sets this process may use, as the kernels' runtime dispatch sees them.</summary>
 public static class CpuFeatures
 {
-    /// <summary>Set EDGE_CPU_MAX=scalar|avx2|avx512|avxvnni|advsimd|dp to cap dispatch (tests and emulation); unset: no cap.</summary>
+    /// <summary>Set EDGE_CPU_MAX=scalar|avx2|avx512|avxvnni|avx512vnni|advsimd|dp to cap dispatch (tests and emulation); unset: no cap.</summary>
     public static string? Cap { get; } = Environment.GetEnvironmentVariable("EDGE_CPU_MAX")?.ToLowerInvariant();
 
     public static bool Avx2 => Cap != "scalar" && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
@@ -23,6 +23,7 @@ public static class CpuFeatures
     {
         var sets = new List<string>();
         if (AvxVnni) sets.Add("AvxVnni");
+        if (Kernels.Int8Gemm.IsSupported(Kernels.Int8GemmVariant.Avx512Vnni)) sets.Add("AVX512-VNNI (generated code)");
         if (Avx512) sets.Add("AVX-512");
         if (Avx2) sets.Add("AVX2");
         if (Dp) sets.Add("Dp");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Edge.Runtime.Backends.Cpu.Kernels;
 using Edge.Runtime.Tensors;
@@ -35,6 +36,8 @@ public sealed class ConvOperator : Operator
         if (context.InputValue(1) is { } weights)
         {
             var w = weights.AsSpan<float>();
+            if (ConvGemm.TryCreate(window, w, shape.Batch, shape.Channels, shape.OutputChannels, shape.Group) is { } direct)
+                return new PackedWeightsKernel(activation, direct);
             packed = new PackedFloatMatrix[shape.Group];
             for (int g = 0; g < shape.Group; g++)
                 packed[g] = PackedFloatMatrix.Pack(w.Slice(g * mg * k, mg * k), k, mg, 1, k);
@@ -84,6 +87,19 @@ public sealed class ConvOperator : Operator
     private sealed record ConvShape(SpatialWindow Window, int Batch, int Channels, int OutputChannels, int Group, TensorShape Output)
     {
         public int ChannelsPerGroup => Channels / Group;
+    }
+
+    /// <summary>Constant weights on a vector CPU: <see cref="ConvGemm"/> packs input pixels itself.</summary>
+    private sealed class PackedWeightsKernel(FloatActivation activation, ConvGemm gemm) : Kernel
+    {
+        public override int WorkspaceBytes => gemm.WorkspaceBytes;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute(KernelContext context)
+        {
+            var bias = context.OptionalInput(2) is { } b ? b.AsSpan<float>() : default;
+            gemm.Run(context.Input(0).AsSpan<float>(), context.Output(0).AsSpan<float>(), bias, activation, context.Parallel, context.Workspace);
+        }
     }
 
     /// <summary>im2col (skipped for 1x1) + GEMM per image and group.</summary>

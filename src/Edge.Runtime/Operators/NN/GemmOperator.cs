@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Edge.Runtime.Backends.Cpu.Kernels;
 using Edge.Runtime.Tensors;
 
@@ -98,6 +99,7 @@ public sealed class GemmOperator : Operator
     private sealed class GemmKernel(int m, int k, int n, bool transA, bool transB, PackedFloatMatrix? packed,
         float[]? bias, bool biasPerRow, TensorShape? cShape, float alpha, float beta, FloatActivation activation) : Kernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(KernelContext context)
         {
             var a = context.Input(0).AsSpan<float>();

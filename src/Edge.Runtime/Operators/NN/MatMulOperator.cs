@@ -112,17 +112,45 @@ public sealed class MatMulOperator : Operator
     /// <summary>Batches of M×K · K×N; output batches are contiguous M×N blocks.</summary>
     private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed) : Kernel
     {
+        private const long DirectProductLimit = 32 * 1024;
+
+        /// <summary>C = A·B row by row: each row of C accumulates a[i,k]·B[k,:] with vectors over N.</summary>
+        private static void DirectProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            for (int i = 0; i < m; i++)
+            {
+                var row = c.Slice(i * n, n);
+                row.Clear();
+                for (int kk = 0; kk < k; kk++)
+                {
+                    float factor = a[i * k + kk];
+                    var source = b.Slice(kk * n, n);
+                    int j = 0;
+                    if (System.Numerics.Vector.IsHardwareAccelerated)
+                        for (; j <= n - width; j += width)
+                            (new System.Numerics.Vector<float>(row.Slice(j)) + new System.Numerics.Vector<float>(source.Slice(j)) * factor).CopyTo(row.Slice(j));
+                    for (; j < n; j++)
+                        row[j] += factor * source[j];
+                }
+            }
+        }
 
         public override void Execute(KernelContext context)
         {
             var a = context.Input(0).AsSpan<float>();
             var y = context.Output(0).AsSpan<float>();
             var b = packed is null ? context.Input(1).AsSpan<float>() : default;
+            // Small run-time products (attention heads of small models) cost less computed in place
+            // than packed per call: packing is the larger part of the work there.
+            bool direct = packed is null && (long)m * k * n <= DirectProductLimit;
             for (int t = 0; t < aOffsets.Length; t++)
             {
                 var at = a.Slice(aOffsets[t], m * k);
                 var yt = y.Slice(t * m * n, m * n);
-                if (packed is not null)
+                if (direct)
+                    DirectProduct(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n);
+                else if (packed is not null)
                     FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, default, false, FloatActivation.None, context.Parallel);
                 else
                     FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, default, false, FloatActivation.None, context.Parallel);

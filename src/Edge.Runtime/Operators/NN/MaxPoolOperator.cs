@@ -27,6 +27,7 @@ public sealed class MaxPoolOperator : Operator
         int planes = x[0] * x[1];
         return context.InputType(0) switch
         {
+            DataType.Float32 when FloatMaxPoolKernel.Handles(window) => new FloatMaxPoolKernel(window, planes),
             DataType.Float32 => new PoolKernel<float>(window, planes, float.NegativeInfinity),
             DataType.UInt8 => new PoolKernel<byte>(window, planes, byte.MinValue),
             _ => new PoolKernel<sbyte>(window, planes, sbyte.MinValue),

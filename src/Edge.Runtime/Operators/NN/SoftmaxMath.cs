@@ -1,39 +1,12 @@
+using Edge.Runtime.Backends.Cpu.Kernels;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Edge.Runtime.Operators.NN;
 
-/// <summary>
-/// Vectorised exp and the softmax passes built on it. The exp belongs in
-/// Backends/Cpu/Kernels/VectorMath (written in parallel); merge it there once that lands.
-/// </summary>
+/// <summary>The vectorised softmax passes (shifted exp and sum, max, scale), over <see cref="VectorMath.Exp(Vector{float})"/>.</summary>
 internal static class SoftmaxMath
 {
-    private const float Log2E = 1.44269504088896341f;
-    private const float Ln2High = 0.693359375f;
-    private const float Ln2Low = -2.12194440e-4f;
-    // Adding and subtracting 1.5·2^23 rounds a float to the nearest integer.
-    private const float RoundingMagic = 12582912f;
-
-    /// <summary>e^x with ~1 ulp error (Cephes' polynomial); inputs clamped to the normal float range.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> x)
-    {
-        x = Vector.Min(Vector.Max(x, new Vector<float>(-87.33f)), new Vector<float>(88.37f));
-        var n = Vector.FusedMultiplyAdd(x, new Vector<float>(Log2E), new Vector<float>(RoundingMagic)) - new Vector<float>(RoundingMagic);
-        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2High), x);
-        r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2Low), r);
-        var p = new Vector<float>(1.9875691500e-4f);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.3981999507e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(8.3334519073e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(4.1665795894e-2f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.6666665459e-1f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
-        p = Vector.FusedMultiplyAdd(p, r * r, r) + Vector<float>.One;
-        var scale = Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23);
-        return p * Vector.AsVectorSingle(scale);
-    }
-
     /// <summary>y = e^(x − shift); returns Σy.</summary>
     public static float ExpShifted(ReadOnlySpan<float> x, float shift, Span<float> y)
     {
@@ -45,7 +18,7 @@ internal static class SoftmaxMath
             var acc = Vector<float>.Zero;
             for (; i <= x.Length - w; i += w)
             {
-                var e = Exp(new Vector<float>(x[i..]) - s);
+                var e = VectorMath.Exp(new Vector<float>(x[i..]) - s);
                 e.CopyTo(y[i..]);
                 acc += e;
             }
@@ -63,7 +36,7 @@ internal static class SoftmaxMath
         if (Vector.IsHardwareAccelerated)
             for (; i <= x.Length - w; i += w)
             {
-                var e = Exp(new Vector<float>(x[i..]) - new Vector<float>(shift[i..]));
+                var e = VectorMath.Exp(new Vector<float>(x[i..]) - new Vector<float>(shift[i..]));
                 e.CopyTo(y[i..]);
                 (new Vector<float>(sum[i..]) + e).CopyTo(sum[i..]);
             }

@@ -1,3 +1,4 @@
+using Edge.Runtime.Backends.Cpu.Kernels;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -49,15 +50,15 @@ internal static class RecurrentActivations
     {
         switch (kind)
         {
-            case RecurrentActivationKind.Sigmoid: return Sigmoid(x);
-            case RecurrentActivationKind.Tanh: return Tanh(x);
+            case RecurrentActivationKind.Sigmoid: return VectorMath.Sigmoid(x);
+            case RecurrentActivationKind.Tanh: return VectorMath.Tanh(x);
             case RecurrentActivationKind.Relu: return Vector.Max(x, Vector<float>.Zero);
             case RecurrentActivationKind.Affine: return alpha * x + beta;
             case RecurrentActivationKind.LeakyRelu: return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), x, alpha * x);
             case RecurrentActivationKind.ThresholdedRelu: return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, alpha), x, Vector<float>.Zero);
-            case RecurrentActivationKind.ScaledTanh: return alpha * Tanh(beta * x);
+            case RecurrentActivationKind.ScaledTanh: return alpha * VectorMath.Tanh(beta * x);
             case RecurrentActivationKind.HardSigmoid: return Vector.Min(Vector.Max(alpha * x + beta, Vector<float>.Zero), Vector<float>.One);
-            case RecurrentActivationKind.Elu: return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), x, alpha * (Exp(x) - Vector<float>.One));
+            case RecurrentActivationKind.Elu: return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), x, alpha * (VectorMath.Exp(x) - Vector<float>.One));
             default: return x / (Vector<float>.One + Vector.Abs(x));
         }
     }
@@ -75,59 +76,4 @@ internal static class RecurrentActivations
         RecurrentActivationKind.Elu => x >= 0f ? x : activation.Alpha * (MathF.Exp(x) - 1f),
         _ => x / (1f + MathF.Abs(x)),
     };
-
-    /// <summary>1 / (1 + e^−x); relative error a few ulp (exp through range reduction, so tiny results stay accurate).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Exp(-x));
-
-    /// <summary>
-    /// tanh as a clamped odd/even rational polynomial (the approximation Eigen and MLAS use): a few ulp,
-    /// exact sign, and accurate near zero where 1 − 2/(e^2x + 1) would cancel.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Tanh(Vector<float> input)
-    {
-        var x = Vector.Min(Vector.Max(input, new Vector<float>(-7.90531110763549805f)), new Vector<float>(7.90531110763549805f));
-        var x2 = x * x;
-        var p = new Vector<float>(-2.76076847742355e-16f);
-        p = p * x2 + new Vector<float>(2.00018790482477e-13f);
-        p = p * x2 + new Vector<float>(-8.60467152213735e-11f);
-        p = p * x2 + new Vector<float>(5.12229709037114e-08f);
-        p = p * x2 + new Vector<float>(1.48572235717979e-05f);
-        p = p * x2 + new Vector<float>(6.37261928875436e-04f);
-        p = p * x2 + new Vector<float>(4.89352455891786e-03f);
-        p *= x;
-        var q = new Vector<float>(1.19825839466702e-06f);
-        q = q * x2 + new Vector<float>(1.18534705686654e-04f);
-        q = q * x2 + new Vector<float>(2.26843463243900e-03f);
-        q = q * x2 + new Vector<float>(4.89352518554385e-03f);
-        var result = p / q;
-        // The rational form drifts just past ±1 near the clamp; tanh never does.
-        return Vector.Min(Vector.Max(result, new Vector<float>(-1f)), Vector<float>.One);
-    }
-
-    /// <summary>e^x by Cody–Waite range reduction to [−ln2/2, ln2/2] and a degree-6 polynomial; inputs clamped to float's normal range.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> input)
-    {
-        var x = Vector.Min(Vector.Max(input, new Vector<float>(-87.3f)), new Vector<float>(88.7f));
-        var n = Vector.Floor(x * new Vector<float>(1.44269504088896341f) + new Vector<float>(0.5f));
-        var r = x - n * new Vector<float>(0.693359375f);
-        r -= n * new Vector<float>(-2.12194440e-4f);
-        var y = new Vector<float>(1.9875691500e-4f);
-        y = y * r + new Vector<float>(1.3981999507e-3f);
-        y = y * r + new Vector<float>(8.3334519073e-3f);
-        y = y * r + new Vector<float>(4.1665795894e-2f);
-        y = y * r + new Vector<float>(1.6666665459e-1f);
-        y = y * r + new Vector<float>(5.0000001201e-1f);
-        y = y * (r * r) + r + Vector<float>.One;
-        // 2^n built in the exponent field; n stays within [−126, 128] thanks to the clamp, and 2^128 only reaches
-        // float.MaxValue-range results once multiplied by y < 1, so split it into two factors.
-        var half = Vector.ConvertToInt32(n * new Vector<float>(0.5f));
-        var rest = Vector.ConvertToInt32(n) - half;
-        var bias = new Vector<int>(127);
-        var scaleA = Vector.AsVectorSingle(Vector.ShiftLeft(half + bias, 23));
-        var scaleB = Vector.AsVectorSingle(Vector.ShiftLeft(rest + bias, 23));
-        return y * scaleA * scaleB;
-    }
 }

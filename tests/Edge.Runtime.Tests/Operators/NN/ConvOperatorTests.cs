@@ -31,6 +31,8 @@ public sealed class ConvOperatorTests
         new("same lower", [1, 3, 7, 8], 4, 1, [4, 3], [2, 2], [1, 1], [0, 0, 0, 0], "SAME_LOWER"),
         new("valid", [1, 3, 7, 8], 4, 1, [3, 3], [2, 3], [1, 1], [0, 0, 0, 0], "VALID"),
         new("deep K blocks", [1, 40, 6, 6], 20, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("many pixel blocks", [2, 5, 23, 29], 14, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("many pixel blocks strided", [1, 7, 37, 30], 13, 1, [5, 3], [2, 1], [1, 2], [2, 1, 2, 2]),
     ];
 
     [Theory]

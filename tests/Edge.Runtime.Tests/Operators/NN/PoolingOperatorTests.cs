@@ -28,6 +28,46 @@ public sealed class PoolingOperatorTests
         Assert.Equal(new byte[] { 9, 4, 250 }, y.AsSpan<byte>().ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 3, 2, 2, 1, 1, 0, 37)]
+    [InlineData(2, 2, 2, 2, 0, 1, 0, 37)]
+    [InlineData(3, 2, 1, 2, 2, 1, 1, 37)]
+    [InlineData(2, 3, 2, 1, 1, 2, 1, 37)]
+    [InlineData(3, 3, 2, 2, 1, 1, 0, 7)]
+    [InlineData(2, 3, 2, 1, 1, 2, 1, 9)]
+    [InlineData(2, 2, 2, 2, 0, 1, 0, 8)]
+    [InlineData(2, 2, 2, 2, 0, 1, 1, 13)]
+    public void FloatMaxPoolMatchesAScalarWindowScanSkippingNaN(int kernelH, int kernelW, int strideH, int strideW, int pad, int dilation, int ceil, int width)
+    {
+        var random = new Random(kernelH * 31 + kernelW);
+        var x = Random(random, 2, 3, 11, width);
+        var values = x.AsSpan<float>();
+        values[5] = float.NaN;
+        values[200] = float.NaN;
+        var node = Node("MaxPool", 1, attributes: [("kernel_shape", Ints(kernelH, kernelW)), ("strides", Ints(strideH, strideW)),
+            ("pads", Ints(pad, pad, pad, pad)), ("dilations", Ints(dilation, dilation)), ("ceil_mode", Int(ceil))]);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var y = Run(new MaxPoolOperator(), node, [x], threads: threads)[0];
+            int outH = y.Shape[2], outW = y.Shape[3];
+            var actual = y.AsSpan<float>();
+            for (int plane = 0; plane < 6; plane++)
+                for (int oh = 0; oh < outH; oh++)
+                    for (int ow = 0; ow < outW; ow++)
+                    {
+                        float best = float.NegativeInfinity;
+                        for (int kh = 0; kh < kernelH; kh++)
+                            for (int kw = 0; kw < kernelW; kw++)
+                            {
+                                int ih = oh * strideH - pad + kh * dilation, iw = ow * strideW - pad + kw * dilation;
+                                if (ih >= 0 && ih < 11 && iw >= 0 && iw < width && values[(plane * 11 + ih) * width + iw] > best)
+                                    best = values[(plane * 11 + ih) * width + iw];
+                            }
+                        Assert.Equal(best, actual[(plane * outH + oh) * outW + ow]);
+                    }
+        }
+    }
+
     [Fact]
     public void MaxPoolIndicesOutputFailsClearly()
     {

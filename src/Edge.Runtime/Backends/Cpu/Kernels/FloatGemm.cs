@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.Intrinsics;
@@ -47,6 +48,7 @@ public static class FloatGemm
     /// A[i,k] at a[i·aRowStride + k·aColStride] and B pre-packed. Bias has N values (or M when
     /// <paramref name="biasPerRow"/>) or is empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply(ReadOnlySpan<float> a, int m, int aRowStride, int aColStride, PackedFloatMatrix b,
         Span<float> c, int cRowStride, int cColStride, ReadOnlySpan<float> bias, bool biasPerRow, FloatActivation activation, ParallelRunner parallel)
     {
@@ -177,6 +179,7 @@ public static class FloatGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dispatch<TVec, TOps>(FloatGemmJob job, ParallelRunner parallel)
         where TVec : struct
         where TOps : struct, IFloatSimd<TVec>
@@ -221,6 +224,7 @@ public static class FloatGemm
     }
 
     /// <summary>One row against row-major B, read once in place: each K step adds a[k]·B[k, block] to register accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SingleRowRowMajor(ReadOnlySpan<float> a, int k, int aStep, ReadOnlySpan<float> b, int n, int ldb,
         Span<float> c, ReadOnlySpan<float> bias, FloatActivation activation)
     {

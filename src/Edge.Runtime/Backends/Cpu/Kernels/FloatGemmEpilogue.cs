@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 namespace Edge.Runtime.Backends.Cpu.Kernels;
 
 /// <summary>The element-by-element epilogue for partial tiles and strided (e.g. transposed) C.</summary>
 internal static unsafe class FloatGemmEpilogue
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scalar(in FloatGemmJob job, float* tile, int tileStride, int row, int rows, int col, int cols, bool first, bool clamp)
     {
         // Infinite bounds make the clamp an identity (NaN included), so the loops need no branch for it.

@@ -147,7 +147,7 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* tile)
+    internal static void MicroKernel(int kc, float* a, float* b, float* tile)
     {
         int w = TOps.Width, nr = 2 * w;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
@@ -186,6 +186,7 @@ internal static unsafe class FloatGemmKernels<TVec, TOps>
     }
 
     /// <summary>Writes a tile: adds C from earlier K blocks, or the bias on the first; clamps on the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Epilogue(in FloatGemmJob job, float* tile, int tileStride, int row, int rows, int col, int cols, bool first, bool last)
     {
         bool clamp = last && !job.Activation.IsNone;

@@ -18,7 +18,8 @@ public static class Int8Gemm
 
     /// <summary>
     /// Whether this CPU runs <paramref name="variant"/>. EDGE_CPU_MAX caps it: <c>scalar</c> leaves the reference,
-    /// <c>avx2</c> stops below AVX-512, <c>avx512</c> or <c>avxvnni</c> allow AVX2 plus that one wide variant.
+    /// <c>avx2</c> stops below AVX-512, <c>avx512</c>, <c>avxvnni</c> or <c>avx512vnni</c> allow AVX2 plus that one wide variant;
+    /// EDGE_NO_JIT=1 turns off Avx512Vnni, the one variant whose code is generated at run time.
     /// </summary>
     public static bool IsSupported(Int8GemmVariant variant) => variant switch
     {
@@ -26,6 +27,7 @@ public static class Int8Gemm
         Int8GemmVariant.Avx2 => CpuFeatures.Avx2,
         Int8GemmVariant.Avx512 => CpuFeatures.Cap is null or "" or "avx512" && Avx512BW.IsSupported,
         Int8GemmVariant.AvxVnni => CpuFeatures.AvxVnni && CpuFeatures.Avx2,
+        Int8GemmVariant.Avx512Vnni => CpuFeatures.Cap is null or "" or "avx512vnni" && Int8GemmAvx512Vnni.IsAvailable,
         Int8GemmVariant.AdvSimd => CpuFeatures.AdvSimd,
         Int8GemmVariant.Dp => CpuFeatures.Dp && CpuFeatures.AdvSimd,
         _ => false,
@@ -61,6 +63,9 @@ public static class Int8Gemm
             case Int8GemmVariant.AvxVnni:
                 Int8GemmDriver.Multiply<Int8GemmAvxVnni>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
                 break;
+            case Int8GemmVariant.Avx512Vnni:
+                Int8GemmDriver.Multiply<Int8GemmAvx512Vnni>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
+                break;
             case Int8GemmVariant.AdvSimd:
                 Int8GemmDriver.Multiply<Int8GemmAdvSimd>(a, aSigned, m, lda, aZero, b, bZero, c, ldc, parallel);
                 break;
@@ -78,6 +83,7 @@ public static class Int8Gemm
         Int8GemmVariant.Avx2 => Int8GemmPacking.Pack<Int8GemmAvx2>(variant, rowMajor, k, n, isSigned, columnSums),
         Int8GemmVariant.Avx512 => Int8GemmPacking.Pack<Int8GemmAvx512>(variant, rowMajor, k, n, isSigned, columnSums),
         Int8GemmVariant.AvxVnni => Int8GemmPacking.Pack<Int8GemmAvxVnni>(variant, rowMajor, k, n, isSigned, columnSums),
+        Int8GemmVariant.Avx512Vnni => Int8GemmPacking.Pack<Int8GemmAvx512Vnni>(variant, rowMajor, k, n, isSigned, columnSums),
         Int8GemmVariant.AdvSimd => Int8GemmPacking.Pack<Int8GemmAdvSimd>(variant, rowMajor, k, n, isSigned, columnSums),
         Int8GemmVariant.Dp => Int8GemmPacking.Pack<Int8GemmDp>(variant, rowMajor, k, n, isSigned, columnSums),
         _ => new PackedInt8Matrix(k, n, isSigned, Int8GemmVariant.Reference, rowMajor, columnSums),

@@ -11,6 +11,8 @@ public enum Int8GemmVariant
     Avx512,
     /// <summary>256-bit AVX-VNNI vpdpbusd.</summary>
     AvxVnni,
+    /// <summary>512-bit AVX-512 VNNI vpdpbusd through run-time generated code; preferred over AvxVnni where both exist.</summary>
+    Avx512Vnni,
     /// <summary>ARM64 widening AdvSimd multiply-accumulate.</summary>
     AdvSimd,
     /// <summary>ARM64 dot-product extension (sdot/udot).</summary>

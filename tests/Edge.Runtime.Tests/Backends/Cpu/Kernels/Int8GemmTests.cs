@@ -155,6 +155,7 @@ public class Int8GemmTests
         Assert.Equal(Int8Gemm.Supported[^1], Int8Gemm.Best);
         Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.Avx512) || Avx512BW.IsSupported);
         Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.AvxVnni) || AvxVnni.IsSupported);
+        Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.Avx512Vnni) || Avx512BW.IsSupported);
         Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.Dp) || Dp.IsSupported);
         Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.AdvSimd) || AdvSimd.Arm64.IsSupported);
         Assert.True(!Int8Gemm.IsSupported(Int8GemmVariant.Avx2) || Avx2.IsSupported);
