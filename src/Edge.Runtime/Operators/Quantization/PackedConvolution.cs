@@ -12,6 +12,7 @@ internal abstract class PackedConvolution
     /// <summary>The engine for <paramref name="variant"/>, or null where it has no panel kernel (the reference).</summary>
     public static PackedConvolution? Create(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned, Int8GemmVariant variant) => variant switch
     {
+        Int8GemmVariant.Avx512Vnni => new KernelPackedConvolution<Int8GemmAvx512Vnni>(geometry, weights, weightsSigned),
         Int8GemmVariant.Avx512 => new KernelPackedConvolution<Int8GemmAvx512>(geometry, weights, weightsSigned),
         Int8GemmVariant.Avx2 => new KernelPackedConvolution<Int8GemmAvx2>(geometry, weights, weightsSigned),
         Int8GemmVariant.AvxVnni => new KernelPackedConvolution<Int8GemmAvxVnni>(geometry, weights, weightsSigned),
