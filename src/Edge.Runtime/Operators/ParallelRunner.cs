@@ -17,7 +17,11 @@ public sealed class ParallelRunner : IDisposable
     private readonly Lock _busy = new();
     private object? _box;
     private Action<object, int, int>? _invoke;
-    private int _count, _chunks, _nextChunk, _pending;
+    private int _count, _chunks, _nextChunk, _pending, _generation, _sleepers;
+
+    // How long a worker keeps spinning for the next loop before it blocks: kernels of one inference
+    // start parallel loops every few tens of microseconds, and waking a blocked thread takes about as long.
+    private const int SpinRounds = 200;
     private volatile bool _disposed;
     private Exception? _failure;
 
@@ -75,9 +79,13 @@ public sealed class ParallelRunner : IDisposable
             _invoke = StateBox<TState>.Invoke;
             _count = count;
             _chunks = chunks;
-            _nextChunk = 0;
             Volatile.Write(ref _pending, chunks);
-            _start.Release(chunks - 1);
+            // Publishing the chunk counter last: any thread that sees it reset sees the whole job.
+            Volatile.Write(ref _nextChunk, 0);
+            Interlocked.Increment(ref _generation);
+            int sleepers = Volatile.Read(ref _sleepers);
+            if (sleepers > 0)
+                _start.Release(Math.Min(sleepers, chunks - 1));
             RunChunks();
             var spinner = new SpinWait();
             while (Volatile.Read(ref _pending) > 0)
@@ -117,12 +125,23 @@ public sealed class ParallelRunner : IDisposable
 
     private void WorkerLoop()
     {
-        while (true)
+        int seen = 0;
+        while (!_disposed)
         {
-            _start.Wait();
-            if (_disposed)
-                return;
-            RunChunks();
+            for (int spin = 0; spin < SpinRounds && Volatile.Read(ref _generation) == seen; spin++)
+                Thread.SpinWait(20);
+            if (Volatile.Read(ref _generation) == seen)
+            {
+                // Correctness never depends on this wake-up: the caller runs any chunk no worker takes.
+                Interlocked.Increment(ref _sleepers);
+                if (Volatile.Read(ref _generation) == seen && !_disposed)
+                    _start.Wait();
+                Interlocked.Decrement(ref _sleepers);
+                continue;
+            }
+            seen = Volatile.Read(ref _generation);
+            if (!_disposed)
+                RunChunks();
         }
     }
 
@@ -131,6 +150,7 @@ public sealed class ParallelRunner : IDisposable
         if (_disposed || _workers.Length == 0)
             return;
         _disposed = true;
+        Interlocked.Increment(ref _generation);
         _start.Release(_workers.Length);
     }
 
