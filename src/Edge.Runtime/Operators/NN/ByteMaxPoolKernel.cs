@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Edge.Runtime.Operators.NN;
 
@@ -30,6 +31,12 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
     private readonly bool _narrow;
     /// <summary>2×2 windows at stride 2 tiling the plane (the CNN downsampler): one fused pass per output row.</summary>
     private readonly bool _pairs;
+    /// <summary>
+    /// Set for 2×2 stride-2 windows tiling rows 4 or 8 wide exactly: the planes are then one stream of row pairs, and
+    /// this AVX2 permutation gathers the top rows of a 32-byte block into its low half and the bottom rows into its high half.
+    /// </summary>
+    private readonly Vector256<int> _rowPairGather;
+    private readonly bool _narrowPairs;
 
     public ByteMaxPoolKernel(SpatialWindow window, int planes)
     {
@@ -49,6 +56,19 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
         _narrow = window.Input[2] < Vector128<byte>.Count;
         _pairs = window.Input[0] == 1 && window.Kernel is [1, 2, 2] && window.Strides[1..] is [2, 2] && window.Dilations[1..] is [1, 1]
             && window.PadsBegin[1..] is [0, 0] && window.Input[1] >= 2 * window.Output[1] && window.Input[2] >= 2 * window.Output[2];
+        _narrowPairs = _pairs && Avx2.IsSupported && window.Input[2] is 4 or 8
+            && window.Input[1] == 2 * window.Output[1] && window.Input[2] == 2 * window.Output[2];
+        if (_narrowPairs)
+        {
+            int wordsPerRow = window.Input[2] / sizeof(int);
+            var gather = new int[Vector256<int>.Count];
+            for (int i = 0; i < 4; i++)
+            {
+                gather[i] = i / wordsPerRow * 2 * wordsPerRow + i % wordsPerRow;
+                gather[i + 4] = gather[i] + wordsPerRow;
+            }
+            _rowPairGather = Vector256.Create(gather);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -169,6 +189,11 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
         var window = _window;
         int inW = window.Input[2], outH = window.Output[0] * window.Output[1], outW = window.Output[2];
         int inPixels = window.InputSize, outPixels = window.OutputSize;
+        if (_narrowPairs && (end - start) * outPixels >= 16)
+        {
+            RunNarrowPairs(x + (long)start * inPixels, y + (long)start * outPixels, (end - start) * outPixels);
+            return;
+        }
         for (int plane = start; plane < end; plane++)
         {
             T* src = x + (long)plane * inPixels;
@@ -193,6 +218,31 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
                     dst[ow] = Max(Max(top[2 * ow], top[2 * ow + 1]), Max(bottom[2 * ow], bottom[2 * ow + 1]));
             }
         }
+    }
+
+    /// <summary>
+    /// 2×2 stride-2 windows tiling rows of 4 or 8 exactly: <paramref name="count"/> outputs from 4·count inputs, sixteen at a
+    /// time from 64 inputs (the last step overlapping), whatever the row and plane boundaries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunNarrowPairs(T* src, T* dst, int count)
+    {
+        var gather = _rowPairGather;
+        for (int k = 0; k < count; k += 16)
+        {
+            k = Math.Min(k, count - 16);
+            var low = ColumnPairs(RowPairMax(Vector256.Load(src + 4L * k), gather));
+            var high = ColumnPairs(RowPairMax(Vector256.Load(src + 4L * k + 32), gather));
+            Vector128.Store(FromUnsigned(Vector128.Narrow(low, high)), dst + k);
+        }
+    }
+
+    /// <summary>The maximum of the top and bottom rows of each row pair in a 32-byte block, in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> RowPairMax(Vector256<T> block, Vector256<int> gather)
+    {
+        var split = Avx2.PermuteVar8x32(block.AsInt32(), gather).As<int, T>();
+        return Vector128.Max(split.GetLower(), split.GetUpper());
     }
 
     /// <summary>Sixteen 2×2 maxima from 32 columns of two rows.</summary>

@@ -16,6 +16,10 @@ public sealed class ByteMaxPoolKernelTests
     [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 14, 70)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 8, 8)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 4, 4)]
+    [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 6, 8)]
+    [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 7, 8)]
+    [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 2, 4)]
+    [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 4, 7)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 9, 17)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 9, 33)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 6, 66)]
@@ -63,6 +67,7 @@ public sealed class ByteMaxPoolKernelTests
         CheckAgainstScan(type, geometry, RandomValues(new Random(5), type, 32 * 112 * 112), 1, 32, 112, 112);
         var pairs = new Geometry(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false);
         CheckAgainstScan(type, pairs, RandomValues(new Random(6), type, 64 * 90 * 90), 1, 64, 90, 90);
+        CheckAgainstScan(type, pairs, RandomValues(new Random(7), type, 8200 * 8 * 8), 2, 4100, 8, 8);
     }
 
     [Theory]
