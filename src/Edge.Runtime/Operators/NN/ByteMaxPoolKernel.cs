@@ -37,6 +37,8 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
     /// </summary>
     private readonly Vector256<int> _rowPairGather;
     private readonly bool _narrowPairs;
+    /// <summary>Stride 2 over 2 or 3 adjacent columns, at least 8 outputs: one fused pass instead of deinterleaving.</summary>
+    private readonly bool _stridePairColumns;
 
     public ByteMaxPoolKernel(SpatialWindow window, int planes)
     {
@@ -56,6 +58,8 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
         _narrow = window.Input[2] < Vector128<byte>.Count;
         _pairs = window.Input[0] == 1 && window.Kernel is [1, 2, 2] && window.Strides[1..] is [2, 2] && window.Dilations[1..] is [1, 1]
             && window.PadsBegin[1..] is [0, 0] && window.Input[1] >= 2 * window.Output[1] && window.Input[2] >= 2 * window.Output[2];
+        _stridePairColumns = Vector128.IsHardwareAccelerated && window.Strides[2] == 2 && window.Dilations[2] == 1
+            && window.Kernel[2] is 2 or 3 && window.Output[2] >= 8;
         _narrowPairs = _pairs && Avx2.IsSupported && window.Input[2] is 4 or 8
             && window.Input[1] == 2 * window.Output[1] && window.Input[2] == 2 * window.Output[2];
         if (_narrowPairs)
@@ -136,21 +140,26 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
                         ScanWindows(src, dst, outW, kd0, kd1, id0, kh0, kh1, ih0);
                         continue;
                     }
-                    bool first = true;
+                    // Two rows go straight into the row maximum, so a 3-row window costs two passes, not a copy and two.
+                    T* firstRow = null;
+                    int rows = 0;
                     for (int kd = kd0; kd < kd1; kd++)
-                        for (int kh = kh0; kh < kh1; kh++)
+                        for (int kh = kh0; kh < kh1; kh++, rows++)
                         {
                             T* row = src + ((long)(id0 + kd * dd) * inH + ih0 + kh * dh) * inW;
-                            if (first)
-                                new Span<T>(row, inW).CopyTo(new Span<T>(rowMax + pw, inW));
+                            if (rows == 0)
+                                firstRow = row;
                             else
-                                MaxInto(rowMax + pw, row, inW);
-                            first = false;
+                                MaxOf(rowMax + pw, rows == 1 ? firstRow : rowMax + pw, row, inW);
                         }
-                    if (first)
+                    if (rows == 0)
                         new Span<T>(rowMax + pw, inW).Fill(T.MinValue);
+                    else if (rows == 1)
+                        new Span<T>(firstRow, inW).CopyTo(new Span<T>(rowMax + pw, inW));
                     if (sw == 1)
                         MaxOfTaps(dst, rowMax, rowMax, outW, kW, dw, 1);
+                    else if (_stridePairColumns)
+                        StrideTwoColumns(dst, rowMax, outW, kW);
                     else if (sw == 2)
                     {
                         Deinterleave(rowMax, even, odd, pairs);
@@ -168,6 +177,39 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
     }
 
     /// <summary>
+    /// Stride 2, 2 or 3 adjacent taps: dst[o] = max(row[2o], row[2o + 1][, row[2o + 2]]) for 8 or 16 outputs per step, the
+    /// column pairs split by 16-bit lanes in the unsigned form (the last step overlapping, its stores being pure).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StrideTwoColumns(T* dst, T* row, int count, int kW)
+    {
+        int ow = 0;
+        for (; ow + 16 <= count; ow += 16)
+        {
+            var low = StrideTwoOf8(row + 2 * ow, kW);
+            var high = StrideTwoOf8(row + 2 * ow + 16, kW);
+            Vector128.Store(FromUnsigned(Vector128.Narrow(low, high)), dst + ow);
+        }
+        for (; ow < count; ow += 8)
+        {
+            ow = Math.Min(ow, count - 8);
+            var eight = StrideTwoOf8(row + 2 * ow, kW);
+            *(ulong*)(dst + ow) = FromUnsigned(Vector128.Narrow(eight, eight)).AsUInt64().ToScalar();
+        }
+    }
+
+    /// <summary>Eight stride-2 window maxima over columns starting at <paramref name="row"/>, one per 16-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ushort> StrideTwoOf8(T* row, int kW)
+    {
+        var pairs = ColumnPairs(Vector128.Load(row));
+        if (kW == 2)
+            return pairs;
+        var next = (Vector128.Load(row + 2).AsByte() ^ SignBias()).AsUInt16();
+        return Vector128.Max(pairs, next & Vector128.Create((ushort)0xFF));
+    }
+
+    /// <summary>
     /// dst[o] = max over taps kw of the row at column o·stride + kw·dw, where the row is held as <paramref name="stride"/>
     /// phases: phase p of column c is at phases[c mod stride][c / stride] (<paramref name="even"/>, <paramref name="odd"/>).
     /// </summary>
@@ -178,7 +220,7 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
         for (int kw = 1; kw < kW; kw++)
         {
             int offset = kw * dw;
-            MaxInto(dst, (offset % stride == 0 ? even : odd) + offset / stride, count);
+            MaxOf(dst, dst, (offset % stride == 0 ? even : odd) + offset / stride, count);
         }
     }
 
@@ -329,9 +371,9 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Max(T a, T b) => a > b ? a : b;
 
-    /// <summary>max[i] = the larger of max[i] and row[i]; the two must not overlap.</summary>
+    /// <summary>dst[i] = the larger of a[i] and b[i]; dst may be a itself but must not otherwise overlap a or b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxInto(T* max, T* row, int count)
+    private static void MaxOf(T* dst, T* a, T* b, int count)
     {
         // Max is idempotent, so a tail shorter than a vector is one more whole vector overlapping the last.
         if (Vector256.IsHardwareAccelerated && count >= Vector256<T>.Count)
@@ -340,7 +382,7 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
             for (int i = 0; i < count; i += w)
             {
                 i = Math.Min(i, count - w);
-                Vector256.Store(Vector256.Max(Vector256.Load(max + i), Vector256.Load(row + i)), max + i);
+                Vector256.Store(Vector256.Max(Vector256.Load(a + i), Vector256.Load(b + i)), dst + i);
             }
             return;
         }
@@ -350,11 +392,11 @@ internal sealed unsafe class ByteMaxPoolKernel<T> : Kernel
             for (int i = 0; i < count; i += w)
             {
                 i = Math.Min(i, count - w);
-                Vector128.Store(Vector128.Max(Vector128.Load(max + i), Vector128.Load(row + i)), max + i);
+                Vector128.Store(Vector128.Max(Vector128.Load(a + i), Vector128.Load(b + i)), dst + i);
             }
             return;
         }
         for (int i = 0; i < count; i++)
-            max[i] = Max(row[i], max[i]);
+            dst[i] = Max(a[i], b[i]);
     }
 }

@@ -13,6 +13,8 @@ public sealed class ByteMaxPoolKernelTests
     // kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, ceil, height, width
     [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 112, 112)]
     [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 13, 37)]
+    [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 5, 23)]
+    [InlineData(2, 2, 2, 2, 0, 1, 0, 1, 1, 1, 0, 5, 18)]
     [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 14, 70)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 8, 8)]
     [InlineData(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0, 4, 4)]
