@@ -29,7 +29,9 @@ public sealed class MaxPoolOperator : Operator
         {
             DataType.Float32 when FloatMaxPoolKernel.Handles(window) => new FloatMaxPoolKernel(window, planes),
             DataType.Float32 => new PoolKernel<float>(window, planes, float.NegativeInfinity),
+            DataType.UInt8 when ByteMaxPoolKernel<byte>.Handles(window) => new ByteMaxPoolKernel<byte>(window, planes),
             DataType.UInt8 => new PoolKernel<byte>(window, planes, byte.MinValue),
+            _ when ByteMaxPoolKernel<sbyte>.Handles(window) => new ByteMaxPoolKernel<sbyte>(window, planes),
             _ => new PoolKernel<sbyte>(window, planes, sbyte.MinValue),
         };
     }
