@@ -40,7 +40,8 @@ internal sealed unsafe class FloatMaxPoolKernel : Kernel
             _columnStart[ow] = ow * window.Strides[2] - window.PadsBegin[2];
         }
         _narrow = window.Input[2] < 2 * Vector<float>.Count;
-        _pairs = Sse.IsSupported && window.Kernel is [1, 2, 2] && window.Strides[1..] is [2, 2] && window.Dilations[1..] is [1, 1]
+        // The pair path walks a plane as one run of rows, which holds only without a depth axis.
+        _pairs = Sse.IsSupported && window.Input[0] == 1 && window.Kernel is [1, 2, 2] && window.Strides[1..] is [2, 2] && window.Dilations[1..] is [1, 1]
             && window.PadsBegin[1..] is [0, 0] && window.Input[1] >= 2 * window.Output[1] && window.Input[2] >= 2 * window.Output[2];
     }
 
