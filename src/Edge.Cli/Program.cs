@@ -9,6 +9,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
+root.Subcommands.Add(KeygenCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,0 +1,189 @@
+using Edge.Agent.Configuration;
+using Edge.Agent.Inference;
+using Edge.Agent.Store;
+using Edge.Onnx;
+using Edge.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Agent.Deployment;
+
+/// <summary>
+/// Runs deploys: manifest checks before any byte is stored, chunk assembly, then (off the message
+/// loop, so inference keeps being served) hash check, durable install, load and warm-up, swap and
+/// pointer update. Any refusal leaves the active model serving and is reported with its reason.
+/// </summary>
+public sealed class DeployCoordinator(
+    DeployChecks checks, ModelStore store, ISessionFactory sessions, ModelRegistry registry, IStatePublisher states, ILogger logger)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, InboundTransfer> _byTransferId = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _finishing = new(StringComparer.Ordinal);
+    private readonly List<Task> _running = [];
+
+    /// <summary>Handles a manifest published on <c>models/{topicName}/deploy</c>.</summary>
+    public async Task OnManifestAsync(string topicName, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        DeployManifest manifest;
+        try
+        {
+            manifest = DeployManifest.Parse(payload.Span);
+            if (manifest.Name != topicName)
+                throw new DeployRefusedException(DeployRefusal.InvalidManifest, $"manifest name '{manifest.Name}' does not match the topic's '{topicName}'");
+            checks.BeforeTransfer(manifest, registry.Get(manifest.Name)?.Version);
+        }
+        catch (DeployRefusedException e)
+        {
+            await ReportFailureAsync(topicName, TryReadVersion(payload), TryReadTransferId(payload), e, cancellationToken);
+            return;
+        }
+        lock (_lock)
+        {
+            if (_finishing.Contains(manifest.Name))
+            {
+                _ = ReportFailureAsync(manifest.Name, manifest.Version.Text, manifest.TransferId,
+                    new DeployRefusedException(DeployRefusal.Busy, $"a deploy of '{manifest.Name}' is being applied; try again when it is done"), cancellationToken);
+                return;
+            }
+            // A new manifest for the same model supersedes an unfinished transfer.
+            foreach (var stale in _byTransferId.Where(t => t.Value.Manifest.Name == manifest.Name).Select(t => t.Key).ToList())
+                _byTransferId.Remove(stale);
+            _byTransferId[manifest.TransferId] = new InboundTransfer(manifest);
+        }
+        logger.LogInformation("Receiving {Model} {Version}: {Size} bytes in {Chunks} chunks (transfer {TransferId})",
+            manifest.Name, manifest.Version, manifest.Size, manifest.ChunkCount, manifest.TransferId);
+        await states.PublishAsync(manifest.Name, State(manifest, DeployState.Receiving) with { ChunksReceived = 0, Chunks = manifest.ChunkCount }, cancellationToken);
+    }
+
+    /// <summary>Handles chunk <paramref name="index"/> of <paramref name="transferId"/>; chunks of unknown transfers are dropped.</summary>
+    public async Task OnChunkAsync(string transferId, int index, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        InboundTransfer? transfer;
+        lock (_lock)
+            transfer = _byTransferId.GetValueOrDefault(transferId);
+        if (transfer is null)
+            return;
+        var manifest = transfer.Manifest;
+        bool added;
+        try
+        {
+            added = transfer.Add(index, payload.Span);
+        }
+        catch (DeployRefusedException e)
+        {
+            lock (_lock)
+                _byTransferId.Remove(transferId);
+            await ReportFailureAsync(manifest.Name, manifest.Version.Text, transferId, e, cancellationToken);
+            return;
+        }
+        if (!added)
+            return;
+        if (!transfer.IsComplete)
+        {
+            // Progress at every tenth, not every chunk: the retained topic is for humans and dashboards.
+            int tenth = Math.Max(1, manifest.ChunkCount / 10);
+            if (transfer.Received % tenth == 0)
+                await states.PublishAsync(manifest.Name, State(manifest, DeployState.Receiving) with { ChunksReceived = transfer.Received, Chunks = manifest.ChunkCount }, cancellationToken);
+            return;
+        }
+        lock (_lock)
+        {
+            _byTransferId.Remove(transferId);
+            _finishing.Add(manifest.Name);
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(Task.Run(() => FinishAsync(transfer, cancellationToken), CancellationToken.None));
+        }
+    }
+
+    /// <summary>Waits for deploys being applied (used at shutdown and by tests).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_lock)
+            return Task.WhenAll(_running.ToArray());
+    }
+
+    /// <summary>Installs from the store or from a seed file without a manifest (agent start).</summary>
+    public LoadedModel Activate(string name, ModelVersion version, string modelPath)
+    {
+        var model = new LoadedModel(name, version, sessions.Create(modelPath));
+        registry.Swap(model);
+        return model;
+    }
+
+    private async Task FinishAsync(InboundTransfer transfer, CancellationToken cancellationToken)
+    {
+        var manifest = transfer.Manifest;
+        string name = manifest.Name, version = manifest.Version.Text;
+        bool installed = false;
+        try
+        {
+            await states.PublishAsync(name, State(manifest, DeployState.Verifying), cancellationToken);
+            DeployChecks.AfterTransfer(manifest, transfer.Bytes.Span);
+            string path = store.Install(name, version, transfer.Bytes, manifest.Json);
+            installed = true;
+            await states.PublishAsync(name, State(manifest, DeployState.Loading), cancellationToken);
+            var session = Load(path);
+            // Swap first, then move the pointer: a kill between the two restarts on the old version, never on a broken one.
+            registry.Swap(new LoadedModel(name, manifest.Version, session));
+            store.SetCurrent(name, version);
+            logger.LogInformation("{Model} {Version} is active", name, version);
+            await states.PublishAsync(name, State(manifest, DeployState.Active), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong, the sender hears why: a deploy never ends in silence.
+            if (installed && store.GetCurrent(name) != version)
+                store.Discard(name, version);
+            var refusal = e as DeployRefusedException ?? new DeployRefusedException(DeployRefusal.Internal, e.Message);
+            await ReportFailureAsync(name, version, manifest.TransferId, refusal, cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+                _finishing.Remove(name);
+        }
+    }
+
+    private Runtime.Sessions.InferenceSession Load(string path)
+    {
+        try
+        {
+            return sessions.Create(path);
+        }
+        catch (Exception e) when (e is ModelException or OnnxFormatException)
+        {
+            throw new DeployRefusedException(DeployRefusal.InvalidModel, e.Message);
+        }
+    }
+
+    private async Task ReportFailureAsync(string name, string version, string? transferId, DeployRefusedException e, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Deploy of {Model} {Version} refused ({Reason}): {Message}", name, version, e.Reason, e.Message);
+        var state = new DeployState
+        {
+            State = DeployState.Failed, Version = version, TransferId = transferId, ActiveVersion = registry.Get(name)?.Version.Text,
+            Reason = e.Reason, Message = e.Message,
+        };
+        await states.PublishAsync(name, state, cancellationToken);
+    }
+
+    private DeployState State(DeployManifest manifest, string state) => new()
+    {
+        State = state, Version = manifest.Version.Text, TransferId = manifest.TransferId, ActiveVersion = registry.Get(manifest.Name)?.Version.Text,
+    };
+
+    private static string TryReadVersion(ReadOnlyMemory<byte> payload) => TryRead(payload, "version") ?? "?";
+
+    private static string? TryReadTransferId(ReadOnlyMemory<byte> payload) => TryRead(payload, "transferId");
+
+    private static string? TryRead(ReadOnlyMemory<byte> payload, string field)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(payload.Span)?[field]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using Edge.Agent.Configuration;
+using Edge.Agent.Deployment;
+using Edge.Agent.Inference;
+using Edge.Agent.Mqtt;
+using Edge.Agent.Store;
+using Edge.Onnx;
+using Edge.Runtime;
+using Edge.Runtime.Sessions;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Agent.Hosting;
+
+/// <summary>
+/// One running agent, composed in code: (embedded broker,) model store, live models, deploys and
+/// inference behind one MQTT connection. <see cref="AgentService"/> runs it inside the Generic Host;
+/// tests run it directly.
+/// </summary>
+public sealed class DeviceAgent : IAsyncDisposable
+{
+    private readonly AgentConfig _config;
+    private readonly ILogger _logger;
+    private readonly TrustedKeys _keys;
+    private readonly InferenceService _inference;
+    private readonly MessageRouter _router;
+    private EmbeddedBroker? _broker;
+    private MqttConnection? _mqtt;
+
+    private DeviceAgent(AgentConfig config, ILoggerFactory loggers)
+    {
+        _config = config;
+        _logger = loggers.CreateLogger("Edge.Agent");
+        Topics = new Topics(config.DeviceId);
+        Store = new ModelStore(config.StateDir, config.KeepVersions);
+        _keys = TrustedKeys.Load(config.TrustedKeys);
+        if (!config.Backends.Contains("cpu") || config.Backends[0] != "cpu")
+            _logger.LogWarning("Backends {Backends} preferred; this build has the CPU backend only, so models run on cpu", config.Backends);
+        Sessions = new RuntimeSessionFactory(new SessionOptions());
+        var states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
+        Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
+        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences);
+        _router = new MessageRouter(Topics, Deploys, _inference, () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"));
+    }
+
+    public Topics Topics { get; }
+
+    public ModelStore Store { get; }
+
+    public ModelRegistry Models { get; } = new();
+
+    public DeployCoordinator Deploys { get; }
+
+    public RuntimeSessionFactory Sessions { get; }
+
+    /// <summary>Starts the agent; returns once the models are live and status says online.</summary>
+    public static async Task<DeviceAgent> StartAsync(AgentConfig config, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var agent = new DeviceAgent(config, loggers);
+        try
+        {
+            await agent.StartAsync(cancellationToken);
+            return agent;
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_config.Broker.IsEmbedded)
+        {
+            _broker = await EmbeddedBroker.StartAsync(_config.Broker.Port);
+            _logger.LogInformation("Embedded MQTT broker listening on 127.0.0.1:{Port}", _config.Broker.Port);
+        }
+        SeedModels();
+        foreach (string name in Store.Names())
+            ActivateCurrent(name);
+
+        var options = MqttClientSettings.Builder(_config.Broker, $"edge-agent-{_config.DeviceId}")
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(3600)
+            .WithWillTopic(Topics.Status)
+            .WithWillPayload(AgentStatus.Offline(_config.DeviceId))
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build()
+            .WithLargeBuffers();
+        _mqtt = new MqttConnection(options, [Topics.DeployFilter, Topics.TransferFilter, Topics.InferFilter], _router, AnnounceAsync, _logger);
+        await _mqtt.StartAsync(cancellationToken);
+        _logger.LogInformation("Agent {DeviceId} online on {Broker} with {Models}", _config.DeviceId, _config.Broker.Url,
+            Models.Active.Select(m => $"{m.Name} {m.Version}").DefaultIfEmpty("no models"));
+    }
+
+    /// <summary>SIGTERM path: refuse new requests, finish in-flight ones and pending deploys, publish offline, disconnect.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _router.StopTakingRequests();
+        await _router.WhenRequestsDoneAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Deploys.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_mqtt is not null)
+        {
+            var offline = MqttClientSettings.Message(Topics.Status, AgentStatus.Offline(_config.DeviceId), retain: true).Build();
+            await _mqtt.StopAsync(offline, cancellationToken);
+        }
+        _logger.LogInformation("Agent {DeviceId} stopped", _config.DeviceId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_mqtt is not null)
+            await _mqtt.DisposeAsync();
+        if (_broker is not null)
+            await _broker.DisposeAsync();
+        Models.Dispose();
+        _inference.Dispose();
+        _keys.Dispose();
+    }
+
+    private void SeedModels()
+    {
+        foreach (var seed in _config.Models)
+        {
+            if (Store.GetCurrent(seed.Name) is not null)
+                continue;
+            using (var source = File.OpenRead(seed.Path))
+                Store.Install(seed.Name, seed.Version, source.CopyTo);
+            Store.SetCurrent(seed.Name, seed.Version);
+            _logger.LogInformation("Installed {Model} {Version} from {Path}", seed.Name, seed.Version, seed.Path);
+        }
+    }
+
+    private void ActivateCurrent(string name)
+    {
+        string version = Store.GetCurrent(name)!;
+        try
+        {
+            Deploys.Activate(name, ModelVersion.Parse(version), Store.ModelPath(name, version));
+        }
+        catch (Exception e) when (e is ModelException or OnnxFormatException or IOException)
+        {
+            // A store written by another build may hold a model this one cannot run: serve the rest.
+            _logger.LogError("Model {Model} {Version} does not load: {Error}", name, version, e.Message);
+        }
+    }
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        await _mqtt!.PublishAsync(MqttClientSettings.Message(Topics.Status, AgentStatus.Online(_config.DeviceId, Sessions.Backend, Models), retain: true).Build(), cancellationToken);
+        foreach (var model in Models.Active)
+        {
+            var state = new DeployState { State = DeployState.Active, Version = model.Version.Text, ActiveVersion = model.Version.Text };
+            await _mqtt.PublishAsync(MqttClientSettings.Message(Topics.State(model.Name), state.ToJsonBytes(), retain: true).Build(), cancellationToken);
+        }
+    }
+}

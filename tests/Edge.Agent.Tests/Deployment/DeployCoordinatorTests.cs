@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Edge.Agent.Configuration;
+using Edge.Agent.Deployment;
+using Edge.Agent.Inference;
+using Edge.Agent.Store;
+using Edge.Runtime.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Agent.Tests.Deployment;
+
+public sealed class DeployCoordinatorTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly TrustedKeys _keys = new([]);
+    private readonly ModelRegistry _registry = new();
+    private readonly RecordingStates _states = new();
+    private readonly ModelStore _store;
+    private readonly DeployCoordinator _coordinator;
+
+    public DeployCoordinatorTests()
+    {
+        _store = new ModelStore(_temp.Path, 3);
+        _coordinator = new DeployCoordinator(new DeployChecks(_keys, allowUnsigned: true, maxModelBytes: 1 << 20), _store,
+            new RuntimeSessionFactory(new SessionOptions()), _registry, _states, NullLogger.Instance);
+        _store.Install("digits", "1.0", File.ReadAllBytes(RepoFiles.SampleModel));
+        _store.SetCurrent("digits", "1.0");
+        _coordinator.Activate("digits", ModelVersion.Parse("1.0"), _store.ModelPath("digits", "1.0"));
+    }
+
+    [Fact]
+    public async Task A_complete_transfer_is_stored_loaded_and_made_active()
+    {
+        var final = await DeployAsync("1.1", File.ReadAllBytes(RepoFiles.SampleModel));
+        Assert.Equal(DeployState.Active, final.State);
+        Assert.Equal("1.1", _registry.Get("digits")!.Version.Text);
+        Assert.Equal("1.1", _store.GetCurrent("digits"));
+        Assert.Equal([DeployState.Receiving, DeployState.Verifying, DeployState.Loading, DeployState.Active],
+            _states.All.Select(s => s.State).Distinct());
+    }
+
+    [Fact]
+    public async Task A_model_that_does_not_parse_is_refused_with_the_runtime_message_and_the_old_one_keeps_serving()
+    {
+        var final = await DeployAsync("2.0", Encoding.ASCII.GetBytes("this is not an ONNX protobuf at all"));
+        Assert.Equal(DeployState.Failed, final.State);
+        Assert.Equal(DeployRefusal.InvalidModel, final.Reason);
+        Assert.False(string.IsNullOrEmpty(final.Message));
+        Assert.Equal("1.0", final.ActiveVersion);
+        Assert.Equal("1.0", _store.GetCurrent("digits"));
+        Assert.Equal(["1.0"], _store.Versions("digits"));
+        Assert.True(_registry.TryAcquire("digits", out var lease));
+        lease.Dispose();
+    }
+
+    [Fact]
+    public async Task A_chunk_of_the_wrong_size_fails_the_transfer_as_truncated()
+    {
+        byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
+        var manifest = DeployManifest.Create("digits", "3.0", Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, "tx", 1024);
+        await _coordinator.OnManifestAsync("digits", Encoding.UTF8.GetBytes(manifest.ToJsonString()), default);
+        await _coordinator.OnChunkAsync("tx", 0, model.AsMemory(0, 10), default);
+        var last = _states.All.Last();
+        Assert.Equal(DeployRefusal.Truncated, last.Reason);
+        Assert.Equal("1.0", _registry.Get("digits")!.Version.Text);
+    }
+
+    [Fact]
+    public async Task A_manifest_for_another_topic_name_is_refused()
+    {
+        var manifest = DeployManifest.Create("other", "3.0", new string('a', 64), 10, "tx", 1024);
+        await _coordinator.OnManifestAsync("digits", Encoding.UTF8.GetBytes(manifest.ToJsonString()), default);
+        Assert.Equal(DeployRefusal.InvalidManifest, _states.All.Single().Reason);
+    }
+
+    private async Task<DeployState> DeployAsync(string version, byte[] model)
+    {
+        const int chunk = 1000;
+        var manifest = DeployManifest.Create("digits", version, Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, "t" + version.Replace('.', '_'), chunk);
+        await _coordinator.OnManifestAsync("digits", Encoding.UTF8.GetBytes(manifest.ToJsonString()), default);
+        for (int i = 0; i * chunk < model.Length; i++)
+            await _coordinator.OnChunkAsync(manifest["transferId"]!.GetValue<string>(), i, model.AsMemory(i * chunk, Math.Min(chunk, model.Length - i * chunk)), default);
+        await _coordinator.WhenIdleAsync();
+        return _states.All.Last();
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        _keys.Dispose();
+        _temp.Dispose();
+    }
+}
