@@ -37,5 +37,5 @@ public static class CommandGuard
     }
 
     private static bool IsUserError(Exception e) => e is ModelException or OnnxFormatException or CliException or IOException or UnauthorizedAccessException
-        or ConfigurationException or MqttSessionException or CryptographicException or TimeoutException;
+        or ConfigurationException or MqttSessionException or CryptographicException or TimeoutException or System.Net.Sockets.SocketException;
 }

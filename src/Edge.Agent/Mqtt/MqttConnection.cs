@@ -15,6 +15,7 @@ public sealed class MqttConnection : IAsyncDisposable
     private readonly MqttClientOptions _options;
     private readonly IReadOnlyList<string> _filters;
     private readonly ILogger _logger;
+    private readonly string _server;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private Task? _loop;
@@ -26,6 +27,7 @@ public sealed class MqttConnection : IAsyncDisposable
         _options = options;
         _filters = filters;
         _logger = logger;
+        _server = options.ChannelOptions is MqttClientTcpOptions { RemoteEndpoint: System.Net.DnsEndPoint dns } ? $"{dns.Host}:{dns.Port}" : $"{options.ChannelOptions}";
         OnConnected = onConnected;
         _client.ApplicationMessageReceivedAsync += e => handler.HandleAsync(e.ApplicationMessage, _stop.Token);
     }
@@ -110,7 +112,7 @@ public sealed class MqttConnection : IAsyncDisposable
             // A rejected CONNACK does not throw in MQTTnet 5.
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
-                _logger.LogError("Broker {Server} refused the connection: {Code} {Reason}", _options.ChannelOptions, result.ResultCode, result.ReasonString);
+                _logger.LogError("Broker {Server} refused the connection: {Code} {Reason}", _server, result.ResultCode, result.ReasonString);
                 return false;
             }
             MaximumPacketSize = result.MaximumPacketSize ?? 0;
@@ -121,13 +123,13 @@ public sealed class MqttConnection : IAsyncDisposable
                     subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
                 await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
             }
-            _logger.LogInformation("Connected to {Server} (session {Session})", _options.ChannelOptions, result.IsSessionPresent ? "resumed" : "new");
+            _logger.LogInformation("Connected to {Server} (session {Session})", _server, result.IsSessionPresent ? "resumed" : "new");
             await OnConnected(cancellationToken);
             return true;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Broker {Server} unreachable: {Error}", _options.ChannelOptions, e.Message);
+            _logger.LogWarning("Broker {Server} unreachable: {Error}", _server, e.Message);
             return false;
         }
         finally

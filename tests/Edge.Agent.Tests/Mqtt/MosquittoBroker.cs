@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Edge.Agent.Tests.Mqtt;
+
+/// <summary>
+/// A real mosquitto (Debian's package) on 127.0.0.1 with a free port, from a generated config in a
+/// temp folder; stopped by its PID. Run as root, mosquitto drops to user <c>mosquitto</c> and then
+/// cannot write a root-owned log folder, exiting silently: the config keeps it as root instead.
+/// </summary>
+internal sealed class MosquittoBroker : IAsyncDisposable
+{
+    private const string Executable = "/usr/sbin/mosquitto";
+    private readonly TempFolder _folder = new();
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    public string Url => $"mqtt://127.0.0.1:{Port}";
+
+    public string Log => File.Exists(_folder.File("mosquitto.log")) ? File.ReadAllText(_folder.File("mosquitto.log")) : "(no log)";
+
+    public static async Task<MosquittoBroker> StartAsync()
+    {
+        if (!File.Exists(Executable))
+            throw new InvalidOperationException($"{Executable} is missing: install Debian's mosquitto package (.ci/run does)");
+        var broker = new MosquittoBroker();
+        await broker.StartProcessAsync(FreePort());
+        return broker;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task StartProcessAsync(int port)
+    {
+        Port = port;
+        string config = _folder.File("mosquitto.conf");
+        File.WriteAllText(config, string.Join('\n',
+            $"listener {port} 127.0.0.1",
+            "allow_anonymous true",
+            "persistence false",
+            $"log_dest file {_folder.File("mosquitto.log")}",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            Environment.UserName == "root" ? "user root" : "",
+            ""));
+        _process = Process.Start(new ProcessStartInfo(Executable, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {Log}");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20);
+            }
+        }
+        throw new TimeoutException($"mosquitto did not listen on {port} within 5 s: {Log}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _folder.Dispose();
+    }
+}
