@@ -73,10 +73,19 @@ internal sealed class EdgeProcess : IDisposable
     /// <summary>SIGTERM, as systemd stops a service.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
-    public void Dispose()
+    /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
+    public void Kill()
     {
         if (!_process.HasExited)
+        {
             _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
         _process.Dispose();
     }
 }

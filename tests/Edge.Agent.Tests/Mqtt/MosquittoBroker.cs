@@ -71,7 +71,21 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         throw new TimeoutException($"mosquitto did not listen on {port} within 5 s: {Log}");
     }
 
+    /// <summary>Kills the broker (by PID) and starts a fresh one on the same port: an outage that loses all sessions and retained messages.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        await StopProcessAsync();
+        await Task.Delay(downtime);
+        await StartProcessAsync(Port);
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopProcessAsync();
+        _folder.Dispose();
+    }
+
+    private async Task StopProcessAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -79,6 +93,6 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
-        _folder.Dispose();
+        _process = null;
     }
 }
