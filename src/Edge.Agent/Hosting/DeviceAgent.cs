@@ -3,6 +3,7 @@ using Edge.Agent.Deployment;
 using Edge.Agent.Inference;
 using Edge.Agent.Mqtt;
 using Edge.Agent.Store;
+using Edge.Agent.Telemetry;
 using Edge.Onnx;
 using Edge.Runtime;
 using Edge.Runtime.Sessions;
@@ -24,6 +25,8 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly TrustedKeys _keys;
     private readonly InferenceService _inference;
     private readonly MessageRouter _router;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _telemetryLoop;
     private EmbeddedBroker? _broker;
     private MqttConnection? _mqtt;
 
@@ -39,7 +42,12 @@ public sealed class DeviceAgent : IAsyncDisposable
         Sessions = new RuntimeSessionFactory(new SessionOptions());
         var states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
         Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
-        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences);
+        bool measured = config.PeakBandwidthGBps is null;
+        double peak = config.PeakBandwidthGBps ?? BandwidthProbe.MeasureGBps();
+        _logger.LogInformation("Peak memory bandwidth {GBps:F1} GB/s ({Source})", peak, measured ? "measured" : "from the config");
+        Telemetry = new TelemetryCollector(Models, Sessions.Backend, peak, measured);
+        TelemetryPublisher = new TelemetryPublisher(Telemetry, () => _mqtt, Topics, TimeSpan.FromSeconds(config.TelemetryIntervalSeconds), loggers.CreateLogger("Edge.Agent.Telemetry"));
+        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Telemetry);
         _router = new MessageRouter(Topics, Deploys, _inference, () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"));
     }
 
@@ -52,6 +60,10 @@ public sealed class DeviceAgent : IAsyncDisposable
     public DeployCoordinator Deploys { get; }
 
     public RuntimeSessionFactory Sessions { get; }
+
+    public TelemetryCollector Telemetry { get; }
+
+    public TelemetryPublisher TelemetryPublisher { get; }
 
     /// <summary>Starts the agent; returns once the models are live and status says online.</summary>
     public static async Task<DeviceAgent> StartAsync(AgentConfig config, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -91,6 +103,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             .WithLargeBuffers();
         _mqtt = new MqttConnection(options, [Topics.DeployFilter, Topics.TransferFilter, Topics.InferFilter], _router, AnnounceAsync, _logger);
         await _mqtt.StartAsync(cancellationToken);
+        _telemetryLoop = Task.Run(() => TelemetryPublisher.RunAsync(_stopping.Token), CancellationToken.None);
         _logger.LogInformation("Agent {DeviceId} online on {Broker} with {Models}", _config.DeviceId, _config.Broker.Url,
             Models.Active.Select(m => $"{m.Name} {m.Version}").DefaultIfEmpty("no models"));
     }
@@ -99,6 +112,9 @@ public sealed class DeviceAgent : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _router.StopTakingRequests();
+        await _stopping.CancelAsync();
+        if (_telemetryLoop is not null)
+            await _telemetryLoop;
         await _router.WhenRequestsDoneAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Deploys.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_mqtt is not null)
@@ -111,6 +127,9 @@ public sealed class DeviceAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        if (_telemetryLoop is not null)
+            await _telemetryLoop;
         if (_mqtt is not null)
             await _mqtt.DisposeAsync();
         if (_broker is not null)
@@ -118,6 +137,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         Models.Dispose();
         _inference.Dispose();
         _keys.Dispose();
+        _stopping.Dispose();
     }
 
     private void SeedModels()

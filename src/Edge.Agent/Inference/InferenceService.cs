@@ -1,10 +1,12 @@
+using System.Diagnostics;
+using Edge.Agent.Telemetry;
 using Edge.Onnx;
 using Edge.Runtime;
 
 namespace Edge.Agent.Inference;
 
 /// <summary>Runs requests on the live models with bounded concurrency (later requests wait their turn).</summary>
-public sealed class InferenceService(ModelRegistry registry, int maxConcurrent) : IDisposable
+public sealed class InferenceService(ModelRegistry registry, int maxConcurrent, IInferenceObserver observer) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(maxConcurrent, maxConcurrent);
 
@@ -19,13 +21,21 @@ public sealed class InferenceService(ModelRegistry registry, int maxConcurrent) 
                 throw new InferenceException("unknown-model", $"no model named '{model}' is active on this device");
             using (lease)
             {
+                long start = Stopwatch.GetTimestamp();
+                bool ok = false;
                 try
                 {
-                    return TensorCodec.Encode(lease.Model.Session.Run(inputs));
+                    var outputs = lease.Model.Session.Run(inputs);
+                    ok = true;
+                    return TensorCodec.Encode(outputs);
                 }
                 catch (ModelException e)
                 {
                     throw new InferenceException("bad-request", e.Message);
+                }
+                finally
+                {
+                    observer.Record(model, Stopwatch.GetElapsedTime(start), ok);
                 }
             }
         }

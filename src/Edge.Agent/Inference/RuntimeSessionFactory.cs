@@ -4,8 +4,8 @@ using Edge.Runtime.Tensors;
 namespace Edge.Agent.Inference;
 
 /// <summary>
-/// Loads a model with the runtime and runs it once on zeros where its input shapes are static, so
-/// that kernel preparation and first-run costs are paid before the session takes requests.
+/// Loads a model with the runtime and runs it once on zeros (symbolic dimensions as 1), so that
+/// kernel preparation and first-run costs are paid before the session takes requests.
 /// </summary>
 public sealed class RuntimeSessionFactory(SessionOptions options) : ISessionFactory
 {
@@ -17,9 +17,9 @@ public sealed class RuntimeSessionFactory(SessionOptions options) : ISessionFact
         var session = InferenceSession.Load(modelPath, options);
         try
         {
-            if (session.Inputs.All(i => i.Dims is not null && i.Dims.All(d => d is not null)))
+            if (session.Inputs.All(i => i.Dims is not null))
             {
-                var zeros = session.Inputs.ToDictionary(i => i.Name, i => Tensor.Allocate(i.Type, new TensorShape(i.Dims!.Select(d => d!.Value).ToArray())));
+                var zeros = session.Inputs.ToDictionary(i => i.Name, i => Tensor.Allocate(i.Type, new TensorShape(i.Dims!.Select(d => d ?? 1).ToArray())));
                 session.Run(zeros);
             }
             return session;

@@ -116,7 +116,7 @@ public sealed class MqttConnection : IAsyncDisposable
                 return false;
             }
             MaximumPacketSize = result.MaximumPacketSize ?? 0;
-            if (!result.IsSessionPresent)
+            if (!result.IsSessionPresent && _filters.Count > 0)
             {
                 var subscribe = new MqttClientSubscribeOptionsBuilder();
                 foreach (string filter in _filters)
