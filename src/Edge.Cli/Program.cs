@@ -13,6 +13,7 @@ root.Subcommands.Add(KeygenCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(InferCommand.Create());
+root.Subcommands.Add(RollbackCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

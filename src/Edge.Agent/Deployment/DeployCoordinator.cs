@@ -109,11 +109,39 @@ public sealed class DeployCoordinator(
         return model;
     }
 
+    /// <summary>Makes the store's previous version live again; throws <see cref="DeployRefusedException"/> when there is none.</summary>
+    /// <returns>The version now active.</returns>
+    public async Task<string> RollbackAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_finishing.Add(name))
+                throw new DeployRefusedException(DeployRefusal.Busy, $"a deploy of '{name}' is being applied; try again when it is done");
+        }
+        string current, previous;
+        try
+        {
+            current = registry.Get(name)?.Version.Text ?? throw new DeployRefusedException(DeployRefusal.NoPrevious, $"no model named '{name}' is active");
+            previous = store.Previous(name) ?? throw new DeployRefusedException(DeployRefusal.NoPrevious, $"the store keeps no version of '{name}' older than {current}");
+            registry.Swap(new LoadedModel(name, ModelVersion.Parse(previous), Load(store.ModelPath(name, previous))));
+            store.SetCurrent(name, previous);
+        }
+        finally
+        {
+            lock (_lock)
+                _finishing.Remove(name);
+        }
+        logger.LogInformation("{Model} rolled back from {From} to {To}", name, current, previous);
+        await states.PublishAsync(name, new DeployState { State = DeployState.RolledBack, Version = previous, ActiveVersion = previous, Message = $"rolled back from {current}" }, cancellationToken);
+        return previous;
+    }
+
     private async Task FinishAsync(InboundTransfer transfer, CancellationToken cancellationToken)
     {
         var manifest = transfer.Manifest;
         string name = manifest.Name, version = manifest.Version.Text;
         bool installed = false;
+        DeployRefusedException? refusal = null;
         try
         {
             await states.PublishAsync(name, State(manifest, DeployState.Verifying), cancellationToken);
@@ -126,21 +154,24 @@ public sealed class DeployCoordinator(
             registry.Swap(new LoadedModel(name, manifest.Version, session));
             store.SetCurrent(name, version);
             logger.LogInformation("{Model} {Version} is active", name, version);
-            await states.PublishAsync(name, State(manifest, DeployState.Active), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever went wrong, the sender hears why: a deploy never ends in silence.
             if (installed && store.GetCurrent(name) != version)
                 store.Discard(name, version);
-            var refusal = e as DeployRefusedException ?? new DeployRefusedException(DeployRefusal.Internal, e.Message);
-            await ReportFailureAsync(name, version, manifest.TransferId, refusal, cancellationToken);
+            refusal = e as DeployRefusedException ?? new DeployRefusedException(DeployRefusal.Internal, e.Message);
         }
         finally
         {
+            // Before the final state goes out: a sender that pushes again as soon as it reads it must not be told "busy".
             lock (_lock)
                 _finishing.Remove(name);
         }
+        if (refusal is null)
+            await states.PublishAsync(name, State(manifest, DeployState.Active), cancellationToken);
+        else
+            await ReportFailureAsync(name, version, manifest.TransferId, refusal, cancellationToken);
     }
 
     private Runtime.Sessions.InferenceSession Load(string path)

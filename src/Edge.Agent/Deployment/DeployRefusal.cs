@@ -13,5 +13,6 @@ public static class DeployRefusal
     public const string HashMismatch = "hash-mismatch";
     public const string InvalidModel = "invalid-model";
     public const string Busy = "busy";
+    public const string NoPrevious = "no-previous";
     public const string Internal = "internal";
 }

@@ -11,6 +11,7 @@ public sealed record DeployState
     public const string Loading = "loading";
     public const string Active = "active";
     public const string Failed = "failed";
+    public const string RolledBack = "rolled-back";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

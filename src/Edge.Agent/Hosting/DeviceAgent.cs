@@ -48,7 +48,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         Telemetry = new TelemetryCollector(Models, Sessions.Backend, peak, measured);
         TelemetryPublisher = new TelemetryPublisher(Telemetry, () => _mqtt, Topics, TimeSpan.FromSeconds(config.TelemetryIntervalSeconds), loggers.CreateLogger("Edge.Agent.Telemetry"));
         _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Telemetry);
-        _router = new MessageRouter(Topics, Deploys, _inference, () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"));
+        _router = new MessageRouter(Topics, Deploys, _inference, new CommandHandler(Deploys), () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"));
     }
 
     public Topics Topics { get; }
@@ -101,7 +101,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build()
             .WithLargeBuffers();
-        _mqtt = new MqttConnection(options, [Topics.DeployFilter, Topics.TransferFilter, Topics.InferFilter], _router, AnnounceAsync, _logger);
+        _mqtt = new MqttConnection(options, [Topics.DeployFilter, Topics.TransferFilter, Topics.InferFilter, Topics.CommandFilter], _router, AnnounceAsync, _logger);
         await _mqtt.StartAsync(cancellationToken);
         _telemetryLoop = Task.Run(() => TelemetryPublisher.RunAsync(_stopping.Token), CancellationToken.None);
         _logger.LogInformation("Agent {DeviceId} online on {Broker} with {Models}", _config.DeviceId, _config.Broker.Url,

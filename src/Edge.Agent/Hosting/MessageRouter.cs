@@ -13,7 +13,7 @@ namespace Edge.Agent.Hosting;
 /// loop (chunks must not overtake their manifest); inference runs off it, so many requests run at once
 /// and a long model load never stalls them.
 /// </summary>
-public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, InferenceService inference, Func<MqttConnection?> connection, ILogger logger)
+public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, InferenceService inference, CommandHandler commands, Func<MqttConnection?> connection, ILogger logger)
     : IMessageHandler
 {
     private readonly InFlight _inFlight = new();
@@ -50,6 +50,14 @@ public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, Infe
                 // Copy: MQTTnet may reuse the receive buffer once this handler returns.
                 byte[] copy = payload.ToArray();
                 _ = Task.Run(() => ServeAsync(name, message, copy, cancellationToken), CancellationToken.None);
+                break;
+            case ["cmd", var command]:
+                if (string.IsNullOrEmpty(message.ResponseTopic))
+                {
+                    logger.LogWarning("Command {Command} without a response topic dropped: nowhere to reply", command);
+                    break;
+                }
+                await ReplyAsync(await commands.RunAsync(command, message, cancellationToken), cancellationToken);
                 break;
             default:
                 logger.LogDebug("Ignored message on {Topic}", message.Topic);

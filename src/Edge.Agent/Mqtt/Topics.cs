@@ -23,6 +23,8 @@ public sealed class Topics(string deviceId)
 
     public string InferFilter => $"{Root}/infer/+";
 
+    public string CommandFilter => $"{Root}/cmd/+";
+
     /// <summary>The levels of <paramref name="topic"/> below the device root, or null when it is not this device's.</summary>
     public string[]? Relative(string topic)
         => topic.StartsWith(Root + "/", StringComparison.Ordinal) ? topic[(Root.Length + 1)..].Split('/') : null;

@@ -90,6 +90,16 @@ public sealed class ModelStore
         }
     }
 
+    /// <summary>The newest complete version older than the current one (what a rollback returns to), or null.</summary>
+    public string? Previous(string name)
+    {
+        string? current = GetCurrent(name);
+        if (current is null)
+            return null;
+        var now = ModelVersion.Parse(current);
+        return Versions(name).LastOrDefault(v => ModelVersion.Parse(v).CompareTo(now) < 0);
+    }
+
     /// <summary>Removes a version that never became current (a failed load).</summary>
     public void Discard(string name, string version)
     {

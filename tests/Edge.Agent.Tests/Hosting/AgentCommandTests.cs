@@ -28,6 +28,10 @@ public class AgentCommandTests
         Assert.True(infer.ExitCode == 0, infer.Stderr);
         TestAgent.AssertClose(Edge.Onnx.OnnxModelReader.ReadTensor(RepoFiles.SampleOutput), Edge.Onnx.OnnxModelReader.ReadTensor(temp.File("out/logits.pb")));
 
+        var rollback = await EdgeProcess.RunAsync("rollback", "--broker", broker, "--device", "local-dev", "--name", "digits");
+        Assert.True(rollback.ExitCode == 0, rollback.Stderr);
+        Assert.Contains("digits 1.0.0 is active", rollback.Stdout);
+
         agent.Terminate();
         var exit = await agent.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(exit.ExitCode == 0, exit.Stderr);

@@ -89,6 +89,26 @@ public sealed class MosquittoDeployTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollback_returns_to_the_previous_version_and_says_so_when_there_is_none()
+    {
+        var push = await new DeployClient(_agent.Client, _agent.Topics).PushAsync("digits", "1.1", File.ReadAllBytes(RepoFiles.SampleModel), _trusted, false, TimeSpan.FromSeconds(15), default);
+        Assert.True(push.IsActive);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var args = new System.Text.Json.Nodes.JsonObject { ["model"] = "digits" };
+
+        var reply = await Edge.Agent.Hosting.CommandClient.RunAsync(_agent.Client, _agent.Topics, "rollback", args, timeout.Token);
+        Assert.True(reply["ok"]!.GetValue<bool>());
+        Assert.Equal("1.0", reply["version"]!.GetValue<string>());
+        Assert.Equal("1.0", _agent.Agent.Models.Get("digits")!.Version.Text);
+        Assert.Equal("1.0", _agent.Agent.Store.GetCurrent("digits"));
+        await _agent.AssertServesSampleAsync();
+
+        var none = await Edge.Agent.Hosting.CommandClient.RunAsync(_agent.Client, _agent.Topics, "rollback", args, timeout.Token);
+        Assert.False(none["ok"]!.GetValue<bool>());
+        Assert.Equal(DeployRefusal.NoPrevious, none["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Status_is_retained_online_with_the_active_models()
     {
         await _agent.Client.SubscribeAsync(_agent.Topics.Status, default);
