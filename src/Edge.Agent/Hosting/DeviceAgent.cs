@@ -63,6 +63,9 @@ public sealed class DeviceAgent : IAsyncDisposable
 
     public TelemetryCollector Telemetry { get; }
 
+    /// <summary>The connection loop is alive (connected, or retrying a lost broker: a restart would not help then).</summary>
+    public bool IsHealthy => _mqtt is { IsRunning: true };
+
     public TelemetryPublisher TelemetryPublisher { get; }
 
     /// <summary>Starts the agent; returns once the models are live and status says online.</summary>

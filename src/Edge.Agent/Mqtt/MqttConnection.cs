@@ -36,6 +36,9 @@ public sealed class MqttConnection : IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>True while the reconnect loop runs (connected or retrying).</summary>
+    public bool IsRunning => _loop is { IsCompleted: false };
+
     /// <summary>Largest packet the broker accepts (from CONNACK; 0 when it set no limit).</summary>
     public uint MaximumPacketSize { get; private set; }
 

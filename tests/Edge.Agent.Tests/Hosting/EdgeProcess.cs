@@ -10,9 +10,11 @@ internal sealed class EdgeProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private EdgeProcess(string[] args)
+    private EdgeProcess(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edge.dll"));
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
@@ -34,6 +36,9 @@ internal sealed class EdgeProcess : IDisposable
 
     /// <summary>Starts <c>edge ARGS</c> in the background.</summary>
     public static EdgeProcess Start(params string[] args) => new(args);
+
+    /// <summary>Starts <c>edge ARGS</c> in the background with extra environment variables.</summary>
+    public static EdgeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, environment);
 
     /// <summary>Runs <c>edge ARGS</c> to completion.</summary>
     public static async Task<Result> RunAsync(params string[] args)
