@@ -21,11 +21,18 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
     public string Log => File.Exists(_folder.File("mosquitto.log")) ? File.ReadAllText(_folder.File("mosquitto.log")) : "(no log)";
 
-    public static async Task<MosquittoBroker> StartAsync()
+    /// <summary>Extra config lines (TLS, password file, ACL); files they name go in <see cref="Folder"/>.</summary>
+    private string[] _extra = [];
+
+    /// <summary>The broker's private folder (config, log, and whatever a test puts there).</summary>
+    public TempFolder Folder => _folder;
+
+    public static async Task<MosquittoBroker> StartAsync(Func<TempFolder, string[]>? extraConfig = null)
     {
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"{Executable} is missing: install Debian's mosquitto package (.ci/run does)");
         var broker = new MosquittoBroker();
+        broker._extra = extraConfig?.Invoke(broker._folder) ?? [];
         await broker.StartProcessAsync(FreePort());
         return broker;
     }
@@ -43,13 +50,14 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         string config = _folder.File("mosquitto.conf");
         File.WriteAllText(config, string.Join('\n',
             $"listener {port} 127.0.0.1",
-            "allow_anonymous true",
+            _extra.Any(l => l.StartsWith("allow_anonymous", StringComparison.Ordinal)) ? "" : "allow_anonymous true",
             "persistence false",
             $"log_dest file {_folder.File("mosquitto.log")}",
             "log_type error",
             "log_type warning",
             "log_type notice",
             Environment.UserName == "root" ? "user root" : "",
+            string.Join('\n', _extra),
             ""));
         _process = Process.Start(new ProcessStartInfo(Executable, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         var deadline = Stopwatch.StartNew();
