@@ -104,6 +104,25 @@ public class MosquittoResilienceTests
         Assert.Equal(3, agent.Agent.Store.Versions("digits").Count); // keepVersions
     }
 
+    [Fact]
+    public async Task Chunks_are_sized_from_the_brokers_packet_limit()
+    {
+        // mosquitto disconnects a client that sends a larger packet: the push only works if chunks fit.
+        await using var broker = await MosquittoBroker.StartAsync(_ => ["max_packet_size 8192"]);
+        using var keys = new TempFolder();
+        using var signer = TestKeys.New();
+        await using var agent = await TestAgent.StartAsync(broker.Url, [TestKeys.WritePublic(signer, keys.File("k.pub.pem"))]);
+        Assert.Equal(8192u, agent.Client.MaximumPacketSize);
+        int total = 0;
+        var client = new DeployClient(agent.Client, agent.Topics) { Progress = (_, chunks) => total = chunks };
+        byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
+
+        var result = await client.PushAsync("digits", "1.1", model, signer, false, TimeSpan.FromSeconds(10), default);
+
+        Assert.True(result.IsActive, $"{result.FinalState.Reason}: {result.FinalState.Message}");
+        Assert.Equal((model.Length + 8192 - 1024 - 1) / (8192 - 1024), total);
+    }
+
     private static string? StateOf(MQTTnet.MqttApplicationMessage message)
     {
         using var json = JsonDocument.Parse(message.Payload.ToArray());
