@@ -47,6 +47,14 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
                 var state = await NextStateAsync(transferId, token);
                 if (state.State is DeployState.Active or DeployState.Failed)
                     return new PushResult(state);
+                // The device lost chunks (a broker outage, a dropped message): send them again.
+                foreach (int i in state.Missing ?? [])
+                {
+                    if (i < 0 || i >= chunks)
+                        continue;
+                    var chunk = model.Slice(i * chunkSize, Math.Min(chunkSize, model.Length - i * chunkSize));
+                    await mqtt.PublishAsync(MqttClientSettings.Message(topics.Transfer(transferId, i), chunk).Build(), token);
+                }
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -67,7 +75,7 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             // Retained states of earlier deploys arrive first on subscribe: only this transfer counts.
             if (DeployState.Parse(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(message.Payload)) is { } state
                 && state.TransferId == transferId && state.State != DeployState.Verifying && state.State != DeployState.Loading
-                && !(state.State == DeployState.Receiving && state.ChunksReceived > 0))
+                && !(state.State == DeployState.Receiving && state.ChunksReceived > 0 && state.Missing is null))
                 return state;
         }
     }

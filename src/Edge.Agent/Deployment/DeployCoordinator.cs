@@ -20,6 +20,9 @@ public sealed class DeployCoordinator(
     private readonly HashSet<string> _finishing = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
 
+    /// <summary>Unanswered asks for missing chunks after which a transfer is given up (as truncated).</summary>
+    public int MaxAsks { get; init; } = 30;
+
     /// <summary>Handles a manifest published on <c>models/{topicName}/deploy</c>.</summary>
     public async Task OnManifestAsync(string topicName, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -91,6 +94,36 @@ public sealed class DeployCoordinator(
             _finishing.Add(manifest.Name);
             _running.RemoveAll(t => t.IsCompleted);
             _running.Add(Task.Run(() => FinishAsync(transfer, cancellationToken), CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// Asks again for the chunks of transfers that made no progress for <paramref name="stalledFor"/>
+    /// (all unfinished ones when zero, e.g. after a reconnect): a <c>receiving</c> state with <c>missing</c>.
+    /// </summary>
+    public async Task RequestMissingAsync(TimeSpan stalledFor, CancellationToken cancellationToken)
+    {
+        List<InboundTransfer> stalled;
+        lock (_lock)
+            stalled = _byTransferId.Values.Where(t => !t.IsComplete && DateTimeOffset.UtcNow - t.LastProgress >= stalledFor).ToList();
+        foreach (var transfer in stalled)
+        {
+            var manifest = transfer.Manifest;
+            if (transfer.Asks >= MaxAsks)
+            {
+                lock (_lock)
+                    _byTransferId.Remove(manifest.TransferId);
+                await ReportFailureAsync(manifest.Name, manifest.Version.Text, manifest.TransferId, new DeployRefusedException(DeployRefusal.Truncated,
+                    $"received {transfer.Received} of {manifest.ChunkCount} chunks; the sender stopped answering"), cancellationToken);
+                continue;
+            }
+            transfer.MarkAsked();
+            var missing = transfer.Missing();
+            logger.LogInformation("Transfer {TransferId} of {Model} {Version} stalled: asking again for {Count} chunks", manifest.TransferId, manifest.Name, manifest.Version, missing.Length);
+            await states.PublishAsync(manifest.Name, State(manifest, DeployState.Receiving) with
+            {
+                ChunksReceived = transfer.Received, Chunks = manifest.ChunkCount, Missing = missing,
+            }, cancellationToken);
         }
     }
 

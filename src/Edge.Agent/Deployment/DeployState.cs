@@ -29,6 +29,9 @@ public sealed record DeployState
 
     public int? Chunks { get; init; }
 
+    /// <summary>Chunk indices the agent asks to be sent again (a stalled or interrupted transfer).</summary>
+    public int[]? Missing { get; init; }
+
     /// <summary>A <see cref="DeployRefusal"/> code when <see cref="State"/> is failed.</summary>
     public string? Reason { get; init; }
 

@@ -14,6 +14,23 @@ public sealed class InboundTransfer(DeployManifest manifest)
 
     public ReadOnlyMemory<byte> Bytes => _bytes;
 
+    /// <summary>When the last new chunk (or the manifest) arrived.</summary>
+    public DateTimeOffset LastProgress { get; private set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>How often the agent has asked for missing chunks without getting any.</summary>
+    public int Asks { get; private set; }
+
+    /// <summary>Counts an ask; the clock restarts so asks are spaced by the stall timeout.</summary>
+    public void MarkAsked()
+    {
+        Asks++;
+        LastProgress = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Indices not received yet, at most <paramref name="limit"/> of them (the state message stays small).</summary>
+    public int[] Missing(int limit = 1000)
+        => Enumerable.Range(0, _received.Length).Where(i => !_received[i]).Take(limit).ToArray();
+
     /// <summary>Stores chunk <paramref name="index"/>; a repeat is ignored (QoS 1 may redeliver). Throws for a chunk that cannot belong.</summary>
     /// <returns>True when the chunk was new.</returns>
     public bool Add(int index, ReadOnlySpan<byte> chunk)
@@ -29,6 +46,8 @@ public sealed class InboundTransfer(DeployManifest manifest)
         chunk.CopyTo(_bytes.AsSpan((int)offset));
         _received[index] = true;
         Received++;
+        Asks = 0;
+        LastProgress = DateTimeOffset.UtcNow;
         return true;
     }
 }

@@ -26,7 +26,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly InferenceService _inference;
     private readonly MessageRouter _router;
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _telemetryLoop;
+    private Task? _loops;
     private EmbeddedBroker? _broker;
     private MqttConnection? _mqtt;
 
@@ -106,7 +106,9 @@ public sealed class DeviceAgent : IAsyncDisposable
             .WithLargeBuffers();
         _mqtt = new MqttConnection(options, [Topics.DeployFilter, Topics.TransferFilter, Topics.InferFilter, Topics.CommandFilter], _router, AnnounceAsync, _logger);
         await _mqtt.StartAsync(cancellationToken);
-        _telemetryLoop = Task.Run(() => TelemetryPublisher.RunAsync(_stopping.Token), CancellationToken.None);
+        _loops = Task.WhenAll(
+            Task.Run(() => TelemetryPublisher.RunAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => WatchTransfersAsync(_stopping.Token), CancellationToken.None));
         _logger.LogInformation("Agent {DeviceId} online on {Broker} with {Models}", _config.DeviceId, _config.Broker.Url,
             Models.Active.Select(m => $"{m.Name} {m.Version}").DefaultIfEmpty("no models"));
     }
@@ -116,8 +118,8 @@ public sealed class DeviceAgent : IAsyncDisposable
     {
         _router.StopTakingRequests();
         await _stopping.CancelAsync();
-        if (_telemetryLoop is not null)
-            await _telemetryLoop;
+        if (_loops is not null)
+            await _loops;
         await _router.WhenRequestsDoneAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Deploys.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_mqtt is not null)
@@ -131,8 +133,8 @@ public sealed class DeviceAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (_telemetryLoop is not null)
-            await _telemetryLoop;
+        if (_loops is not null)
+            await _loops;
         if (_mqtt is not null)
             await _mqtt.DisposeAsync();
         if (_broker is not null)
@@ -170,6 +172,22 @@ public sealed class DeviceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a transfer may go without a new chunk before the agent asks for the missing ones.</summary>
+    internal static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(1);
+
+    private async Task WatchTransfersAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(StallTimeout / 2);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+                await Deploys.RequestMissingAsync(StallTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task AnnounceAsync(CancellationToken cancellationToken)
     {
         await _mqtt!.PublishAsync(MqttClientSettings.Message(Topics.Status, AgentStatus.Online(_config.DeviceId, Sessions.Backend, Models), retain: true).Build(), cancellationToken);
@@ -178,5 +196,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             var state = new DeployState { State = DeployState.Active, Version = model.Version.Text, ActiveVersion = model.Version.Text };
             await _mqtt.PublishAsync(MqttClientSettings.Message(Topics.State(model.Name), state.ToJsonBytes(), retain: true).Build(), cancellationToken);
         }
+        // Chunks sent while the link was down are lost: ask for what is missing straight away.
+        await Deploys.RequestMissingAsync(TimeSpan.Zero, cancellationToken);
     }
 }

@@ -66,6 +66,24 @@ public sealed class DeployCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stalled_transfer_is_asked_for_its_missing_chunks_then_given_up_as_truncated()
+    {
+        byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
+        var manifest = DeployManifest.Create("digits", "4.0", Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, "ts", 8192);
+        await _coordinator.OnManifestAsync("digits", Encoding.UTF8.GetBytes(manifest.ToJsonString()), default);
+        await _coordinator.OnChunkAsync("ts", 0, model.AsMemory(0, 8192), default);
+
+        for (int ask = 0; ask < 30; ask++)
+        {
+            await _coordinator.RequestMissingAsync(TimeSpan.Zero, default);
+            Assert.Equal([1, 2], _states.All.Last().Missing!);
+        }
+        await _coordinator.RequestMissingAsync(TimeSpan.Zero, default);
+        Assert.Equal(DeployRefusal.Truncated, _states.All.Last().Reason);
+        Assert.Equal("1.0", _registry.Get("digits")!.Version.Text);
+    }
+
+    [Fact]
     public async Task A_manifest_for_another_topic_name_is_refused()
     {
         var manifest = DeployManifest.Create("other", "3.0", new string('a', 64), 10, "tx", 1024);

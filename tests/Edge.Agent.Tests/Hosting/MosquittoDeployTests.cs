@@ -78,6 +78,20 @@ public sealed class MosquittoDeployTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lost_chunks_are_asked_for_again_and_the_transfer_completes()
+    {
+        byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
+        var manifest = ManifestSigner.Sign(RawDeploy.Manifest("1.2", model, 4096), _trusted);
+        var asked = new List<int[]>();
+
+        var state = await RawDeploy.RunAsync(_agent, manifest, RawDeploy.Chunks(model, 4096), withhold: [1, 3], asked: asked);
+
+        Assert.True(state.State == DeployState.Active, $"{state.Reason}: {state.Message}");
+        Assert.Equal([1, 3], asked[0]);
+        await _agent.AssertServesSampleAsync();
+    }
+
+    [Fact]
     public async Task A_push_signed_by_an_untrusted_key_is_refused_with_its_reason()
     {
         using var stranger = TestKeys.New();

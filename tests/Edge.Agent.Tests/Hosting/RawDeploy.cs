@@ -11,7 +11,8 @@ namespace Edge.Agent.Tests.Hosting;
 internal static class RawDeploy
 {
     /// <summary>Publishes <paramref name="manifest"/>, then (if the device starts receiving) <paramref name="chunks"/>; returns the final state.</summary>
-    public static async Task<DeployState> RunAsync(TestAgent agent, JsonObject manifest, IReadOnlyList<byte[]> chunks)
+    /// <param name="withhold">Chunks left out of the first pass (sent only when the device asks for them).</param>
+    public static async Task<DeployState> RunAsync(TestAgent agent, JsonObject manifest, IReadOnlyList<byte[]> chunks, ICollection<int>? withhold = null, List<int[]>? asked = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         string name = manifest["name"]!.GetValue<string>();
@@ -30,6 +31,13 @@ internal static class RawDeploy
             {
                 sent = true;
                 for (int i = 0; i < chunks.Count; i++)
+                    if (withhold?.Contains(i) != true)
+                        await agent.Client.PublishAsync(MqttClientSettings.Message(agent.Topics.Transfer(transferId, i), chunks[i]).Build(), timeout.Token);
+            }
+            else if (state.Missing is { } missing)
+            {
+                asked?.Add(missing);
+                foreach (int i in missing)
                     await agent.Client.PublishAsync(MqttClientSettings.Message(agent.Topics.Transfer(transferId, i), chunks[i]).Build(), timeout.Token);
             }
         }
