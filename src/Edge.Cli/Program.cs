@@ -14,6 +14,7 @@ root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(InferCommand.Create());
 root.Subcommands.Add(RollbackCommand.Create());
+root.Subcommands.Add(WatchCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

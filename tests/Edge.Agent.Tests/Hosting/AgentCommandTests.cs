@@ -28,6 +28,11 @@ public class AgentCommandTests
         Assert.True(infer.ExitCode == 0, infer.Stderr);
         TestAgent.AssertClose(Edge.Onnx.OnnxModelReader.ReadTensor(RepoFiles.SampleOutput), Edge.Onnx.OnnxModelReader.ReadTensor(temp.File("out/logits.pb")));
 
+        var watch = await EdgeProcess.RunAsync("watch", "--broker", broker, "--device", "local-dev", "--count", "1", "--timeout", "10");
+        Assert.True(watch.ExitCode == 0, watch.Stderr);
+        Assert.Contains("digits", watch.Stdout);
+        Assert.Contains("p99 ms", watch.Stdout);
+
         var rollback = await EdgeProcess.RunAsync("rollback", "--broker", broker, "--device", "local-dev", "--name", "digits");
         Assert.True(rollback.ExitCode == 0, rollback.Stderr);
         Assert.Contains("digits 1.0.0 is active", rollback.Stdout);
