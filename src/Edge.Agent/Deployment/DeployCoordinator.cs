@@ -13,7 +13,8 @@ namespace Edge.Agent.Deployment;
 /// pointer update. Any refusal leaves the active model serving and is reported with its reason.
 /// </summary>
 public sealed class DeployCoordinator(
-    DeployChecks checks, ModelStore store, ISessionFactory sessions, ModelRegistry registry, IStatePublisher states, ILogger logger)
+    DeployChecks checks, ModelStore store, string transferFolder, ISessionFactory sessions, ModelRegistry registry, IStatePublisher states, ILogger logger)
+    : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, InboundTransfer> _byTransferId = new(StringComparer.Ordinal);
@@ -39,6 +40,7 @@ public sealed class DeployCoordinator(
             await ReportFailureAsync(topicName, TryReadVersion(payload), TryReadTransferId(payload), e, cancellationToken);
             return;
         }
+        InboundTransfer? resumed;
         lock (_lock)
         {
             if (_finishing.Contains(manifest.Name))
@@ -47,10 +49,26 @@ public sealed class DeployCoordinator(
                     new DeployRefusedException(DeployRefusal.Busy, $"a deploy of '{manifest.Name}' is being applied; try again when it is done"), cancellationToken);
                 return;
             }
-            // A new manifest for the same model supersedes an unfinished transfer.
-            foreach (var stale in _byTransferId.Where(t => t.Value.Manifest.Name == manifest.Name).Select(t => t.Key).ToList())
-                _byTransferId.Remove(stale);
-            _byTransferId[manifest.TransferId] = new InboundTransfer(manifest);
+            resumed = _byTransferId.GetValueOrDefault(manifest.TransferId) is { } known && known.Manifest.SignedBytes.AsSpan().SequenceEqual(manifest.SignedBytes) ? known : null;
+            if (resumed is null)
+            {
+                // A new manifest for the same model supersedes an unfinished transfer.
+                foreach (var stale in _byTransferId.Where(t => t.Value.Manifest.Name == manifest.Name).ToList())
+                {
+                    _byTransferId.Remove(stale.Key);
+                    stale.Value.Delete();
+                }
+                _byTransferId[manifest.TransferId] = InboundTransfer.Create(manifest, transferFolder);
+            }
+        }
+        if (resumed is not null)
+        {
+            // The sender announced the same transfer again (it reconnected, or we restarted): say what is still missing.
+            await states.PublishAsync(manifest.Name, State(manifest, DeployState.Receiving) with
+            {
+                ChunksReceived = resumed.Received, Chunks = manifest.ChunkCount, Missing = resumed.Missing(),
+            }, cancellationToken);
+            return;
         }
         logger.LogInformation("Receiving {Model} {Version}: {Size} bytes in {Chunks} chunks (transfer {TransferId})",
             manifest.Name, manifest.Version, manifest.Size, manifest.ChunkCount, manifest.TransferId);
@@ -75,6 +93,7 @@ public sealed class DeployCoordinator(
         {
             lock (_lock)
                 _byTransferId.Remove(transferId);
+            transfer.Delete();
             await ReportFailureAsync(manifest.Name, manifest.Version.Text, transferId, e, cancellationToken);
             return;
         }
@@ -113,6 +132,7 @@ public sealed class DeployCoordinator(
             {
                 lock (_lock)
                     _byTransferId.Remove(manifest.TransferId);
+                transfer.Delete();
                 await ReportFailureAsync(manifest.Name, manifest.Version.Text, manifest.TransferId, new DeployRefusedException(DeployRefusal.Truncated,
                     $"received {transfer.Received} of {manifest.ChunkCount} chunks; the sender stopped answering"), cancellationToken);
                 continue;
@@ -124,6 +144,43 @@ public sealed class DeployCoordinator(
             {
                 ChunksReceived = transfer.Received, Chunks = manifest.ChunkCount, Missing = missing,
             }, cancellationToken);
+        }
+    }
+
+    /// <summary>Picks up the transfers an earlier run left unfinished (they still need the checks: the active version may have moved).</summary>
+    public void ResumeTransfers()
+    {
+        if (!Directory.Exists(transferFolder))
+            return;
+        foreach (string file in Directory.EnumerateFiles(transferFolder, "*.manifest.json"))
+        {
+            if (InboundTransfer.Resume(file) is not { } transfer)
+                continue;
+            try
+            {
+                checks.BeforeTransfer(transfer.Manifest, registry.Get(transfer.Manifest.Name)?.Version);
+            }
+            catch (DeployRefusedException e)
+            {
+                logger.LogInformation("Unfinished transfer {TransferId} dropped: {Reason}", transfer.Manifest.TransferId, e.Message);
+                transfer.Delete();
+                continue;
+            }
+            logger.LogInformation("Resuming transfer {TransferId} of {Model} {Version}: {Received}/{Chunks} chunks on disk",
+                transfer.Manifest.TransferId, transfer.Manifest.Name, transfer.Manifest.Version, transfer.Received, transfer.Manifest.ChunkCount);
+            lock (_lock)
+                _byTransferId[transfer.Manifest.TransferId] = transfer;
+        }
+    }
+
+    /// <summary>Closes the files of unfinished transfers (they stay on disk to be resumed).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var transfer in _byTransferId.Values)
+                transfer.Dispose();
+            _byTransferId.Clear();
         }
     }
 
@@ -178,8 +235,9 @@ public sealed class DeployCoordinator(
         try
         {
             await states.PublishAsync(name, State(manifest, DeployState.Verifying), cancellationToken);
-            DeployChecks.AfterTransfer(manifest, transfer.Bytes.Span);
-            string path = store.Install(name, version, transfer.Bytes, manifest.Json);
+            byte[] bytes = transfer.ReadAll();
+            DeployChecks.AfterTransfer(manifest, bytes);
+            string path = store.Install(name, version, bytes, manifest.Json);
             installed = true;
             await states.PublishAsync(name, State(manifest, DeployState.Loading), cancellationToken);
             var session = Load(path);
@@ -197,6 +255,7 @@ public sealed class DeployCoordinator(
         }
         finally
         {
+            transfer.Delete();
             // Before the final state goes out: a sender that pushes again as soon as it reads it must not be told "busy".
             lock (_lock)
                 _finishing.Remove(name);

@@ -41,7 +41,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             _logger.LogWarning("Backends {Backends} preferred; this build has the CPU backend only, so models run on cpu", config.Backends);
         Sessions = new RuntimeSessionFactory(new SessionOptions());
         var states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
-        Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
+        Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Path.Combine(config.StateDir, "transfers"), Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
         bool measured = config.PeakBandwidthGBps is null;
         double peak = config.PeakBandwidthGBps ?? BandwidthProbe.MeasureGBps();
         _logger.LogInformation("Peak memory bandwidth {GBps:F1} GB/s ({Source})", peak, measured ? "measured" : "from the config");
@@ -94,6 +94,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         SeedModels();
         foreach (string name in Store.Names())
             ActivateCurrent(name);
+        Deploys.ResumeTransfers();
 
         var options = MqttClientSettings.Builder(_config.Broker, $"edge-agent-{_config.DeviceId}")
             .WithCleanStart(false)
@@ -139,6 +140,8 @@ public sealed class DeviceAgent : IAsyncDisposable
             await _mqtt.DisposeAsync();
         if (_broker is not null)
             await _broker.DisposeAsync();
+        await Deploys.WhenIdleAsync();
+        Deploys.Dispose();
         Models.Dispose();
         _inference.Dispose();
         _keys.Dispose();

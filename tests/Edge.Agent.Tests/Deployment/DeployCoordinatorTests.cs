@@ -21,7 +21,7 @@ public sealed class DeployCoordinatorTests : IDisposable
     public DeployCoordinatorTests()
     {
         _store = new ModelStore(_temp.Path, 3);
-        _coordinator = new DeployCoordinator(new DeployChecks(_keys, allowUnsigned: true, maxModelBytes: 1 << 20), _store,
+        _coordinator = new DeployCoordinator(new DeployChecks(_keys, allowUnsigned: true, maxModelBytes: 1 << 20), _store, _temp.File("transfers"),
             new RuntimeSessionFactory(new SessionOptions()), _registry, _states, NullLogger.Instance);
         _store.Install("digits", "1.0", File.ReadAllBytes(RepoFiles.SampleModel));
         _store.SetCurrent("digits", "1.0");
@@ -104,6 +104,7 @@ public sealed class DeployCoordinatorTests : IDisposable
 
     public void Dispose()
     {
+        _coordinator.Dispose();
         _registry.Dispose();
         _keys.Dispose();
         _temp.Dispose();

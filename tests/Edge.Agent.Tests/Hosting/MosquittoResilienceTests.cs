@@ -105,6 +105,54 @@ public class MosquittoResilienceTests
     }
 
     [Fact]
+    public async Task An_agent_stopped_mid_transfer_never_serves_a_partial_model_and_resumes_the_transfer_after_restart()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var keys = new TempFolder();
+        using var state = new TempFolder();
+        using var signer = TestKeys.New();
+        string[] trusted = [TestKeys.WritePublic(signer, keys.File("k.pub.pem"))];
+        byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
+        var manifest = Edge.Agent.Deployment.ManifestSigner.Sign(RawDeploy.Manifest("1.5", model, 4096), signer);
+        string transferId = manifest["transferId"]!.GetValue<string>();
+        var chunks = RawDeploy.Chunks(model, 4096);
+        string have = Path.Combine(state.Path, "transfers", transferId + ".have");
+
+        await using (var first = await TestAgent.StartAsync(broker.Url, trusted, stateDir: state.Path))
+        {
+            await first.Client.PublishAsync(MqttClientSettings.Message(first.Topics.Deploy("digits"), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString())).Build(), default);
+            await WaitUntilAsync(() => File.Exists(have));
+            for (int i = 0; i < 3; i++)
+                await first.Client.PublishAsync(MqttClientSettings.Message(first.Topics.Transfer(transferId, i), chunks[i]).Build(), default);
+            await WaitUntilAsync(() => File.ReadAllBytes(have).Count(b => b == 1) == 3);
+        } // stopped with half a model received
+
+        var store = new Edge.Agent.Store.ModelStore(state.Path, 3);
+        Assert.Equal("1.0", store.GetCurrent("digits"));
+        Assert.Equal(["1.0"], store.Versions("digits"));
+
+        await using var second = await TestAgent.StartAsync(broker.Url, trusted, stateDir: state.Path);
+        Assert.Equal("1.0", second.Agent.Models.Get("digits")!.Version.Text);
+        var asked = new List<int[]>();
+        // The sender announces the same transfer again and sends only what the device says is missing.
+        var final = await RawDeploy.RunAsync(second, manifest, chunks, withhold: [0, 1, 2, 3, 4, 5], asked: asked);
+        Assert.True(final.State == DeployState.Active, $"{final.Reason}: {final.Message}");
+        Assert.Equal([3, 4, 5], asked[0]);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(state.Path, "transfers")));
+        await second.AssertServesSampleAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "condition not met within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Chunks_are_sized_from_the_brokers_packet_limit()
     {
         // mosquitto disconnects a client that sends a larger packet: the push only works if chunks fit.

@@ -18,17 +18,18 @@ internal sealed class TestAgent : IAsyncDisposable
 
     public required Topics Topics { get; init; }
 
-    public required TempFolder State { get; init; }
+    public TempFolder? State { get; init; }
 
-    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1")
+    /// <param name="stateDir">A state dir to reuse (kept on dispose); default a fresh temp folder.</param>
+    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1", string? stateDir = null)
     {
-        var state = new TempFolder();
+        var state = stateDir is null ? new TempFolder() : null;
         var config = new AgentConfig
         {
             DeviceId = deviceId,
             Broker = new BrokerConfig { Url = BrokerConfig.ParseUrl(brokerUrl, "broker") },
             Backends = ["cpu"],
-            StateDir = state.Path,
+            StateDir = stateDir ?? state!.Path,
             TrustedKeys = trustedKeys,
             Models = [new SeedModel("digits", "1.0", RepoFiles.SampleModel)],
         };
@@ -63,6 +64,6 @@ internal sealed class TestAgent : IAsyncDisposable
         await Client.DisposeAsync();
         await Agent.StopAsync(CancellationToken.None);
         await Agent.DisposeAsync();
-        State.Dispose();
+        State?.Dispose();
     }
 }
