@@ -29,43 +29,106 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             ManifestSigner.Sign(manifest, signingKey);
 
         await mqtt.SubscribeAsync(topics.State(name), token);
-        await mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString())).Build(), token);
+        byte[] announcement = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        int chunks = (int)((model.Length + chunkSize - 1) / chunkSize);
         try
         {
+            await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
             var first = await NextStateAsync(transferId, token);
             if (first.State != DeployState.Receiving)
                 return new PushResult(first);
-            int chunks = (int)((model.Length + chunkSize - 1) / chunkSize);
             for (int i = 0; i < chunks; i++)
             {
-                var chunk = model.Slice(i * chunkSize, Math.Min(chunkSize, model.Length - i * chunkSize));
-                await mqtt.PublishAsync(MqttClientSettings.Message(topics.Transfer(transferId, i), chunk).Build(), token);
+                if (!await TrySendAsync(i, token))
+                {
+                    // The broker went away: reconnect and announce the same transfer again; the device answers with what it misses.
+                    await mqtt.ReconnectAsync(token);
+                    await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
+                    break;
+                }
                 Progress?.Invoke(i + 1, chunks);
             }
             while (true)
             {
-                var state = await NextStateAsync(transferId, token);
+                var state = await NextStateOrOutageAsync(transferId, token);
+                if (state is null)
+                {
+                    // No word and no connection: the broker went away after the chunks were sent.
+                    await mqtt.ReconnectAsync(token);
+                    await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
+                    continue;
+                }
                 if (state.State is DeployState.Active or DeployState.Failed)
                     return new PushResult(state);
                 // The device lost chunks (a broker outage, a dropped message): send them again.
                 foreach (int i in state.Missing ?? [])
-                {
-                    if (i < 0 || i >= chunks)
-                        continue;
-                    var chunk = model.Slice(i * chunkSize, Math.Min(chunkSize, model.Length - i * chunkSize));
-                    await mqtt.PublishAsync(MqttClientSettings.Message(topics.Transfer(transferId, i), chunk).Build(), token);
-                }
+                    if (i >= 0 && i < chunks && !await TrySendAsync(i, token))
+                    {
+                        await mqtt.ReconnectAsync(token);
+                        await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
+                        break;
+                    }
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the device did not report {name} {version} active or failed within {timeout.TotalSeconds:F0} s");
         }
+
+        async Task<bool> TrySendAsync(int i, CancellationToken ct)
+        {
+            var chunk = model.Slice(i * chunkSize, Math.Min(chunkSize, model.Length - i * chunkSize));
+            try
+            {
+                await mqtt.PublishAsync(MqttClientSettings.Message(topics.Transfer(transferId, i), chunk).Build(), ct);
+                return true;
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Runs a publish, reconnecting as often as needed until the deadline.</summary>
+    private async Task Resilient(Func<Task> publish, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await publish();
+                return;
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                await mqtt.ReconnectAsync(cancellationToken);
+            }
+        }
     }
 
     /// <summary>Chunks sized from the broker's advertised limit (the client does not enforce it: the broker would disconnect us).</summary>
     public static int ChunkSize(uint maximumPacketSize)
         => maximumPacketSize == 0 ? DefaultChunkSize : (int)Math.Min(DefaultChunkSize, maximumPacketSize - 1024);
+
+    /// <summary>The next state, or null when none came for a while and the connection is down.</summary>
+    private async Task<DeployState?> NextStateOrOutageAsync(string transferId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            quiet.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                return await NextStateAsync(transferId, quiet.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (!mqtt.IsConnected)
+                    return null;
+            }
+        }
+    }
 
     private async Task<DeployState> NextStateAsync(string transferId, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ public sealed class MqttClientSession : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly Channel<MqttApplicationMessage> _messages = Channel.CreateUnbounded<MqttApplicationMessage>();
 
+    private readonly List<string> _filters = [];
+    private MqttClientOptions _options = null!;
+
     private MqttClientSession(IMqttClient client, uint maximumPacketSize)
     {
         _client = client;
@@ -37,7 +40,7 @@ public sealed class MqttClientSession : IAsyncDisposable
             var result = await client.ConnectAsync(options, cancellationToken);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
                 throw new MqttSessionException($"broker {broker.Host}:{broker.Port} refused the connection: {result.ResultCode} {result.ReasonString}");
-            var session = new MqttClientSession(client, result.MaximumPacketSize ?? 0);
+            var session = new MqttClientSession(client, result.MaximumPacketSize ?? 0) { _options = options };
             client = null!;
             return session;
         }
@@ -57,6 +60,36 @@ public sealed class MqttClientSession : IAsyncDisposable
             .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build();
         await _client.SubscribeAsync(options, cancellationToken);
+        if (!_filters.Contains(filter))
+            _filters.Add(filter);
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connects again after the broker went away (retrying until <paramref name="cancellationToken"/>) and renews the subscriptions.</summary>
+    public async Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    var result = await _client.ConnectAsync(_options, cancellationToken);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        throw new MqttSessionException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                }
+                foreach (string filter in _filters.ToList())
+                    await SubscribeAsync(filter, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException)
+            {
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
     }
 
     public Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) => _client.PublishAsync(message, cancellationToken);

@@ -153,6 +153,26 @@ public class MosquittoResilienceTests
     }
 
     [Fact]
+    public async Task A_push_survives_a_broker_restart_mid_transfer()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(_ => ["max_packet_size 5120"]); // sample model: 6 chunks
+        using var keys = new TempFolder();
+        using var signer = TestKeys.New();
+        await using var agent = await TestAgent.StartAsync(broker.Url, [TestKeys.WritePublic(signer, keys.File("k.pub.pem"))]);
+        var client = new DeployClient(agent.Client, agent.Topics)
+        {
+            // Blocking here is the point: the outage happens between two chunks.
+            Progress = (done, _) => { if (done == 2) broker.RestartAsync(TimeSpan.FromMilliseconds(200)).GetAwaiter().GetResult(); },
+        };
+
+        var result = await client.PushAsync("digits", "1.1", File.ReadAllBytes(RepoFiles.SampleModel), signer, false, TimeSpan.FromSeconds(20), default);
+
+        Assert.True(result.IsActive, $"{result.FinalState.Reason}: {result.FinalState.Message}");
+        Assert.Equal("1.1", agent.Agent.Models.Get("digits")!.Version.Text);
+        await agent.AssertServesSampleAsync();
+    }
+
+    [Fact]
     public async Task Chunks_are_sized_from_the_brokers_packet_limit()
     {
         // mosquitto disconnects a client that sends a larger packet: the push only works if chunks fit.
