@@ -37,11 +37,33 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A bindable loopback port below Linux's ephemeral range (32768+): a port from bind(0) can be
+    /// taken by any outgoing connection before the broker binds it. Never the same port twice per run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Handed)
+        {
+            while (true)
+            {
+                int port = Random.Shared.Next(20000, 32000);
+                if (!Handed.Add(port))
+                    continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // in use: try another
+                }
+            }
+        }
     }
 
     private async Task StartProcessAsync(int port)
