@@ -17,7 +17,8 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
     public Action<int, int>? Progress { get; init; }
 
     /// <summary>Pushes <paramref name="model"/>; <paramref name="signingKey"/> null sends it unsigned.</summary>
-    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="validation">A <see cref="ValidationSet.Pack"/> object the device must pass before swapping, or null.</param>
+    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken, JsonObject? validation = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -25,6 +26,8 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
         int chunkSize = ChunkSize(mqtt.MaximumPacketSize);
         string transferId = Guid.NewGuid().ToString("N");
         var manifest = DeployManifest.Create(name, version, Convert.ToHexStringLower(SHA256.HashData(model.Span)), model.Length, transferId, chunkSize, force);
+        if (validation is not null)
+            manifest["validation"] = validation;
         if (signingKey is not null)
             ManifestSigner.Sign(manifest, signingKey);
 

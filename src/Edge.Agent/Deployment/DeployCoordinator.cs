@@ -241,6 +241,15 @@ public sealed class DeployCoordinator(
             installed = true;
             await states.PublishAsync(name, State(manifest, DeployState.Loading), cancellationToken);
             var session = Load(path);
+            try
+            {
+                manifest.Validation?.Check(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
             // Swap first, then move the pointer: a kill between the two restarts on the old version, never on a broken one.
             registry.Swap(new LoadedModel(name, manifest.Version, session));
             store.SetCurrent(name, version);

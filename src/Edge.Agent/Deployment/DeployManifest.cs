@@ -39,6 +39,9 @@ public sealed record DeployManifest
 
     public ManifestSignature? Signature { get; init; }
 
+    /// <summary>Cases the new session must pass before it goes live.</summary>
+    public ValidationSet? Validation { get; init; }
+
     /// <summary>Canonical JSON of the manifest without its signature.</summary>
     public required byte[] SignedBytes { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record DeployManifest
             Quantization = OptionalString(obj, "quantization") ?? "none",
             Force = obj["force"]?.GetValueKind() == JsonValueKind.True,
             Signature = ManifestSignature.From(obj["signature"]),
+            Validation = ValidationSet.From(obj["validation"]),
             SignedBytes = CanonicalJson.Serialize(obj, "signature"),
             Json = Encoding.UTF8.GetString(utf8),
         };

@@ -12,6 +12,7 @@ public static class DeployRefusal
     public const string Truncated = "truncated";
     public const string HashMismatch = "hash-mismatch";
     public const string InvalidModel = "invalid-model";
+    public const string ValidationFailed = "validation-failed";
     public const string Busy = "busy";
     public const string NoPrevious = "no-previous";
     public const string Internal = "internal";

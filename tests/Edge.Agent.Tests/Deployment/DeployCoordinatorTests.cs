@@ -84,6 +84,31 @@ public sealed class DeployCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_that_passes_its_validation_set_goes_live()
+    {
+        var final = await DeployAsync("5.0", File.ReadAllBytes(RepoFiles.SampleModel), ValidationSet.Pack(RepoFiles.SampleFolder));
+        Assert.True(final.State == DeployState.Active, final.Message);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_its_validation_set_is_refused_naming_the_difference_and_the_old_one_keeps_serving()
+    {
+        var validation = ValidationSet.Pack(RepoFiles.SampleFolder);
+        // One expected logit off by 0.5: far beyond the tolerance.
+        var expected = Edge.Runtime.Tensors.TensorProtoConverter.ToTensor(Edge.Onnx.OnnxModelReader.ReadTensor(RepoFiles.SampleOutput), "expected");
+        expected.AsSpan<float>()[3] += 0.5f;
+        var proto = Edge.Runtime.Tensors.TensorProtoConverter.ToProto(expected, "logits");
+        validation["cases"]![0]!["outputs"] = new System.Text.Json.Nodes.JsonArray(Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(proto)));
+
+        var final = await DeployAsync("5.0", File.ReadAllBytes(RepoFiles.SampleModel), validation);
+
+        Assert.Equal(DeployRefusal.ValidationFailed, final.Reason);
+        Assert.StartsWith("case 0 output 'logits'[3] is", final.Message);
+        Assert.Equal("1.0", _registry.Get("digits")!.Version.Text);
+        Assert.Equal(["1.0"], _store.Versions("digits"));
+    }
+
+    [Fact]
     public async Task A_manifest_for_another_topic_name_is_refused()
     {
         var manifest = DeployManifest.Create("other", "3.0", new string('a', 64), 10, "tx", 1024);
@@ -91,10 +116,12 @@ public sealed class DeployCoordinatorTests : IDisposable
         Assert.Equal(DeployRefusal.InvalidManifest, _states.All.Single().Reason);
     }
 
-    private async Task<DeployState> DeployAsync(string version, byte[] model)
+    private async Task<DeployState> DeployAsync(string version, byte[] model, System.Text.Json.Nodes.JsonObject? validation = null)
     {
         const int chunk = 1000;
         var manifest = DeployManifest.Create("digits", version, Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, "t" + version.Replace('.', '_'), chunk);
+        if (validation is not null)
+            manifest["validation"] = validation;
         await _coordinator.OnManifestAsync("digits", Encoding.UTF8.GetBytes(manifest.ToJsonString()), default);
         for (int i = 0; i * chunk < model.Length; i++)
             await _coordinator.OnChunkAsync(manifest["transferId"]!.GetValue<string>(), i, model.AsMemory(i * chunk, Math.Min(chunk, model.Length - i * chunk)), default);

@@ -16,7 +16,7 @@ public class AgentCommandTests
         using var agent = EdgeProcess.Start("agent", "--config", LocalDev, "--broker", $"embedded://127.0.0.1:{port}", "--state-dir", temp.File("state"));
         await agent.WaitForOutputAsync("online", TimeSpan.FromSeconds(20));
 
-        var push = await EdgeProcess.RunAsync("push", "--broker", broker, "--device", "local-dev", "--model", RepoFiles.SampleModel, "--name", "digits", "--version", "1.1");
+        var push = await EdgeProcess.RunAsync("push", "--broker", broker, "--device", "local-dev", "--model", RepoFiles.SampleModel, "--name", "digits", "--version", "1.1", "--validation", RepoFiles.SampleFolder);
         Assert.True(push.ExitCode == 0, push.Stderr);
         Assert.Contains("digits 1.1 is active on local-dev", push.Stdout);
 
