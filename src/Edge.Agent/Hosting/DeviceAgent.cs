@@ -48,7 +48,8 @@ public sealed class DeviceAgent : IAsyncDisposable
         Telemetry = new TelemetryCollector(Models, Sessions.Backend, peak, measured);
         TelemetryPublisher = new TelemetryPublisher(Telemetry, () => _mqtt, Topics, TimeSpan.FromSeconds(config.TelemetryIntervalSeconds), loggers.CreateLogger("Edge.Agent.Telemetry"));
         _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Telemetry);
-        _router = new MessageRouter(Topics, Deploys, _inference, new CommandHandler(Deploys), () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"));
+        _router = new MessageRouter(Topics, Deploys, _inference, new CommandHandler(Deploys), () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"),
+            maxQueued: config.Limits.MaxConcurrentInferences * 32);
     }
 
     public Topics Topics { get; }

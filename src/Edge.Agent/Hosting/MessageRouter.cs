@@ -13,10 +13,11 @@ namespace Edge.Agent.Hosting;
 /// loop (chunks must not overtake their manifest); inference runs off it, so many requests run at once
 /// and a long model load never stalls them.
 /// </summary>
-public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, InferenceService inference, CommandHandler commands, Func<MqttConnection?> connection, ILogger logger)
+/// <param name="maxQueued">Requests admitted at once (running or waiting for a slot); beyond it a <c>busy</c> error reply.</param>
+public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, InferenceService inference, CommandHandler commands, Func<MqttConnection?> connection, ILogger logger, int maxQueued)
     : IMessageHandler
 {
-    private readonly InFlight _inFlight = new();
+    private readonly InFlight _inFlight = new(maxQueued);
 
     /// <summary>Requests being served (SIGTERM waits for them).</summary>
     public Task WhenRequestsDoneAsync() => _inFlight.WhenEmptyAsync();
@@ -44,7 +45,10 @@ public sealed class MessageRouter(Topics topics, DeployCoordinator deploys, Infe
                 }
                 if (!_inFlight.TryEnter())
                 {
-                    await ReplyAsync(InferenceReply.Error(message, "stopping", "the agent is shutting down"), cancellationToken);
+                    // Back-pressure: an immediate answer beats an unbounded queue on a small device.
+                    await ReplyAsync(_inFlight.IsClosed
+                        ? InferenceReply.Error(message, "stopping", "the agent is shutting down")
+                        : InferenceReply.Error(message, "busy", $"{maxQueued} requests are queued already; retry later"), cancellationToken);
                     break;
                 }
                 // Copy: MQTTnet may reuse the receive buffer once this handler returns.

@@ -83,7 +83,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             ""));
         _process = Process.Start(new ProcessStartInfo(Executable, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(5))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {Log}");
@@ -98,7 +98,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
                 await Task.Delay(20);
             }
         }
-        throw new TimeoutException($"mosquitto did not listen on {port} within 5 s: {Log}");
+        throw new TimeoutException($"mosquitto did not listen on {port} within 20 s: {Log}");
     }
 
     /// <summary>Kills the broker (by PID) and starts a fresh one on the same port: an outage that loses all sessions and retained messages.</summary>
