@@ -32,9 +32,17 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"{Executable} is missing: install Debian's mosquitto package (.ci/run does)");
         var broker = new MosquittoBroker();
-        broker._extra = extraConfig?.Invoke(broker._folder) ?? [];
-        await broker.StartProcessAsync(FreePort());
-        return broker;
+        try
+        {
+            broker._extra = extraConfig?.Invoke(broker._folder) ?? [];
+            await broker.StartProcessAsync(FreePort());
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync(); // a broker that started too slowly must not outlive the test
+            throw;
+        }
     }
 
     private static readonly HashSet<int> Handed = [];
