@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The command could not do its work: bad arguments, a bad model or input.</summary>
     public const int Error = 2;
+
+    /// <summary>The device answered no: a push it refused (its reason on stderr), an inference error reply.</summary>
+    public const int Refused = 3;
 }

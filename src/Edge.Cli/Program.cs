@@ -9,6 +9,12 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
+root.Subcommands.Add(KeygenCommand.Create());
+root.Subcommands.Add(AgentCommand.Create());
+root.Subcommands.Add(PushCommand.Create());
+root.Subcommands.Add(InferCommand.Create());
+root.Subcommands.Add(RollbackCommand.Create());
+root.Subcommands.Add(WatchCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -17,4 +23,5 @@ if (parsed.Errors.Count > 0)
         Console.Error.WriteLine($"edge: {error.Message}");
     return ExitCodes.Error;
 }
-return parsed.Invoke();
+// The agent's Generic Host handles SIGTERM itself (drain, offline status): System.CommandLine must not cut it short.
+return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,7 @@
+namespace Edge.Agent.Deployment;
+
+/// <summary>A deploy the agent will not apply; <see cref="Reason"/> is a <see cref="DeployRefusal"/> code.</summary>
+public sealed class DeployRefusedException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}
