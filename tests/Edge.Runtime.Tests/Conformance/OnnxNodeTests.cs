@@ -32,9 +32,7 @@ public sealed class OnnxNodeTests
         }
         if (PlanTimeInputs.IsNeeded(results))
             results = PlanTimeInputs.Run(folder, Tolerance.OnnxDefault);
-        Assert.NotEmpty(results);
-        foreach (var result in results)
-            Assert.True(result.Passed, $"{testName}/{result.Name}: {result.Error ?? string.Join("; ", result.Outputs.Where(o => !o.Matches).Select(o => $"{o.Name}: {o.Problem}, max abs {o.MaxAbsoluteError:G4}, max rel {o.MaxRelativeError:G4}"))}");
+        NodeTestRunner.AssertAllPassed(testName, results);
     }
 
     [Fact]

@@ -1,8 +1,4 @@
-using Edge.Onnx;
-using Edge.Runtime.Graphs;
-using Edge.Runtime.Sessions;
 using Edge.Runtime.Tests.Conformance;
-using Edge.Runtime.Validation;
 
 namespace Edge.Runtime.Tests.Operators.NN;
 
@@ -39,20 +35,5 @@ public sealed class LegacyOpsetNodeTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void NodeTestMatchesExpectedOutputs(string testName)
-    {
-        string folder = Path.Combine(OnnxNodeTestCatalog.Root, testName);
-        var model = OnnxModelReader.ReadModel(Path.Combine(folder, "model.onnx"));
-        foreach (var import in model.OpsetImport)
-            if (GraphImporter.NormalizeDomain(import.Domain).Length == 0)
-            {
-                Assert.InRange(import.Version, 1, 12);
-                import.Version = 13;
-            }
-        var session = new InferenceSession(GraphImporter.Import(model));
-        var results = ModelTestRunner.Run(session, folder, Tolerance.OnnxDefault);
-        Assert.NotEmpty(results);
-        foreach (var result in results)
-            Assert.True(result.Passed, $"{testName}/{result.Name}: {result.Error ?? string.Join("; ", result.Outputs.Where(o => !o.Matches).Select(o => $"{o.Name}: {o.Problem}, max abs {o.MaxAbsoluteError:G4}"))}");
-    }
+    public void NodeTestMatchesExpectedOutputs(string testName) => NodeTestRunner.AssertPassesAtOpset13(testName, oldestExpectedImport: 1);
 }
