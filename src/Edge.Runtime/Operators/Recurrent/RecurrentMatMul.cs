@@ -8,8 +8,8 @@ namespace Edge.Runtime.Operators.Recurrent;
 /// C = bias + A·B for the recurrent ops. B is packed once (at plan time for constant weights) into column panels
 /// two vectors wide, each panel k × panel-width contiguous, so the inner loop broadcasts one A element and streams
 /// B sequentially (a plain transposed weight walked column-block-wise strides by a power of two and thrashes L1).
-/// Register-blocked 4 rows × 2 vectors. TODO: switch to the shared FloatGemm once it lands; this exists only so
-/// LSTM/GRU need not wait for it.
+/// Register-blocked 4 rows × 2 vectors. Written before the shared FloatGemm existed; whether FloatGemm beats it
+/// on the per-step products (M = batch, a few rows) has not been measured yet.
 /// </summary>
 internal static class RecurrentMatMul
 {
