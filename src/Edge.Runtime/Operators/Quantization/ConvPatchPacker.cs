@@ -17,8 +17,9 @@ internal static class ConvPatchPacker
     /// phase (py, px) holds padded pixel (y'·strideH + py, x'·strideW + px) at y'·<see cref="ConvPhaseLayout.RowWidth"/> + x'.
     /// Then every tap's operand row over the wide output pixels (oy·RowWidth + ox) is one contiguous slice.
     /// </summary>
+    /// <param name="fillPadding">False where <paramref name="phases"/> already holds an earlier image's phases with the same pad: images overwrite the same in-image bytes, so the padding is still in place.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Phases(ConvGeometry g, ConvPhaseLayout layout, ReadOnlySpan<byte> image, byte pad, Span<byte> phases)
+    public static void Phases(ConvGeometry g, ConvPhaseLayout layout, ReadOnlySpan<byte> image, byte pad, Span<byte> phases, bool fillPadding = true)
     {
         int plane = g.Height * g.Width, width = layout.RowWidth, planeRows = layout.PlaneRows;
         for (int c = 0; c < g.ChannelsPerGroup; c++)
@@ -31,7 +32,8 @@ internal static class ConvPatchPacker
                         continue;
                     var destination = phases.Slice(layout.PhasePlaneOffset(c, py, px), planeRows * width);
                     // One fill for all the padding, then the in-image part of each row: small rows made per-row fills the cost.
-                    destination.Fill(pad);
+                    if (fillPadding)
+                        destination.Fill(pad);
                     int stride = g.StrideW, ix0 = px - g.PadLeft;
                     // Column x' reads input column ix0 + x'·stride: the in-image ones form one range.
                     int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
@@ -49,8 +51,25 @@ internal static class ConvPatchPacker
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
+    private static unsafe void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
     {
+        if (stride == 1 && destination.Length <= 16)
+        {
+            // Tiny images' rows: a call to memmove costs more than the bytes.
+            var source = line.Slice(start, destination.Length);
+            fixed (byte* from = source)
+            fixed (byte* to = destination)
+            {
+                int i = 0;
+                for (; i + 8 <= source.Length; i += 8)
+                    Unsafe.WriteUnaligned(to + i, Unsafe.ReadUnaligned<ulong>(from + i));
+                for (; i + 4 <= source.Length; i += 4)
+                    Unsafe.WriteUnaligned(to + i, Unsafe.ReadUnaligned<uint>(from + i));
+                for (; i < source.Length; i++)
+                    to[i] = from[i];
+            }
+            return;
+        }
         if (stride == 1)
         {
             line.Slice(start, destination.Length).CopyTo(destination);

@@ -105,7 +105,8 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         for (int i = 0; i < images; i++)
         {
             var image = x.Slice(((firstImage + i) * g.Channels + group * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
-            PrepareImage(image, xZero, workspace);
+            if (!_direct)
+                ConvPatchPacker.Phases(g, _layout, image, (byte)xZero, workspace[.._layout.Bytes], fillPadding: i == 0);
             ReadOnlySpan<byte> source = _direct ? image : workspace[.._layout.Bytes];
             if (rowWidth == outW)
             {
@@ -119,12 +120,24 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
             {
                 // Output rows are a few bytes: 8-byte moves, each overrun rewritten by the next row or landing in a row's slack
                 // (the phase image and the compact rows both end in spare bytes).
-                for (int kk = 0; kk < k; kk++)
+                nint stride = _compactStride;
+                byte* target = to + i * outPixels;
+                if (outW <= 8)
                 {
-                    byte* line = from + offsets[kk], target = to + kk * _compactStride + i * outPixels;
-                    for (int oy = 0; oy < outH; oy++, line += rowWidth, target += outW)
+                    for (int kk = 0; kk < k; kk++, target += stride)
+                    {
+                        byte* line = from + offsets[kk];
+                        for (int oy = 0; oy < outH; oy++)
+                            Unsafe.WriteUnaligned(target + oy * outW, Unsafe.ReadUnaligned<ulong>(line + oy * rowWidth));
+                    }
+                    continue;
+                }
+                for (int kk = 0; kk < k; kk++, target += stride)
+                {
+                    byte* line = from + offsets[kk], rowTarget = target;
+                    for (int oy = 0; oy < outH; oy++, line += rowWidth, rowTarget += outW)
                         for (int c = 0; c < outW; c += 8)
-                            Unsafe.WriteUnaligned(target + c, Unsafe.ReadUnaligned<ulong>(line + c));
+                            Unsafe.WriteUnaligned(rowTarget + c, Unsafe.ReadUnaligned<ulong>(line + c));
                 }
             }
         }
