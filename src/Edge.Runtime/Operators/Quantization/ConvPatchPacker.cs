@@ -17,8 +17,9 @@ internal static class ConvPatchPacker
     /// phase (py, px) holds padded pixel (y'·strideH + py, x'·strideW + px) at y'·<see cref="ConvPhaseLayout.RowWidth"/> + x'.
     /// Then every tap's operand row over the wide output pixels (oy·RowWidth + ox) is one contiguous slice.
     /// </summary>
+    /// <param name="fillPadding">False where <paramref name="phases"/> already holds an earlier image's phases with the same pad: images overwrite the same in-image bytes, so the padding is still in place.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Phases(ConvGeometry g, ConvPhaseLayout layout, ReadOnlySpan<byte> image, byte pad, Span<byte> phases)
+    public static void Phases(ConvGeometry g, ConvPhaseLayout layout, ReadOnlySpan<byte> image, byte pad, Span<byte> phases, bool fillPadding = true)
     {
         int plane = g.Height * g.Width, width = layout.RowWidth, planeRows = layout.PlaneRows;
         for (int c = 0; c < g.ChannelsPerGroup; c++)
@@ -31,7 +32,8 @@ internal static class ConvPatchPacker
                         continue;
                     var destination = phases.Slice(layout.PhasePlaneOffset(c, py, px), planeRows * width);
                     // One fill for all the padding, then the in-image part of each row: small rows made per-row fills the cost.
-                    destination.Fill(pad);
+                    if (fillPadding)
+                        destination.Fill(pad);
                     int stride = g.StrideW, ix0 = px - g.PadLeft;
                     // Column x' reads input column ix0 + x'·stride: the in-image ones form one range.
                     int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
@@ -49,8 +51,25 @@ internal static class ConvPatchPacker
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
+    private static unsafe void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
     {
+        if (stride == 1 && destination.Length <= 16)
+        {
+            // Tiny images' rows: a call to memmove costs more than the bytes.
+            var source = line.Slice(start, destination.Length);
+            fixed (byte* from = source)
+            fixed (byte* to = destination)
+            {
+                int i = 0;
+                for (; i + 8 <= source.Length; i += 8)
+                    Unsafe.WriteUnaligned(to + i, Unsafe.ReadUnaligned<ulong>(from + i));
+                for (; i + 4 <= source.Length; i += 4)
+                    Unsafe.WriteUnaligned(to + i, Unsafe.ReadUnaligned<uint>(from + i));
+                for (; i < source.Length; i++)
+                    to[i] = from[i];
+            }
+            return;
+        }
         if (stride == 1)
         {
             line.Slice(start, destination.Length).CopyTo(destination);
@@ -193,10 +212,14 @@ internal static class ConvPatchPacker
     public static void ColumnSums(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int columns, bool signed, int zero, Span<int> sums)
     {
         sums[..columns].Fill(unchecked(-k * zero));
+        int first = 0;
+        if (Avx2.IsSupported)
+            for (; first + 16 <= columns; first += 16)
+                SixteenColumnSums(rows, rowOffsets, k, first, signed, sums.Slice(first, 16));
         for (int kk = 0; kk < k; kk++)
         {
             var row = rows.Slice(rowOffsets[kk], columns);
-            int col = 0;
+            int col = first;
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; col + 8 <= columns; col += 8)
@@ -205,5 +228,30 @@ internal static class ConvPatchPacker
             for (; col < columns; col++)
                 sums[col] += signed ? (sbyte)row[col] : row[col];
         }
+    }
+
+    /// <summary>
+    /// Sixteen columns' sums kept in registers across k: int16 partial sums of up to 128 rows (|128 · 255| fits), then
+    /// widened, instead of a load and store of the int32 sums per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixteenColumnSums(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, int k, int col, bool signed, Span<int> sums)
+    {
+        var low = Vector256.Create((ReadOnlySpan<int>)sums[..8]);
+        var high = Vector256.Create((ReadOnlySpan<int>)sums.Slice(8, 8));
+        for (int k0 = 0; k0 < k; k0 += 128)
+        {
+            var partial = Vector256<short>.Zero;
+            int end = Math.Min(k, k0 + 128);
+            for (int kk = k0; kk < end; kk++)
+            {
+                var bytes = Vector128.Create(rows.Slice(rowOffsets[kk] + col, 16));
+                partial += signed ? Avx2.ConvertToVector256Int16(bytes.AsSByte()) : Avx2.ConvertToVector256Int16(bytes);
+            }
+            low += Avx2.ConvertToVector256Int32(partial.GetLower());
+            high += Avx2.ConvertToVector256Int32(partial.GetUpper());
+        }
+        low.CopyTo(sums);
+        high.CopyTo(sums[8..]);
     }
 }

@@ -19,7 +19,8 @@ internal sealed class Int8Convolution
     private readonly int _tileRows;
 
     /// <param name="variant">The GEMM variant for constant weights (default: the best this CPU supports).</param>
-    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned, Int8GemmVariant? variant = null)
+    /// <param name="batchImages">Whether tiny images of a batch may share a tile (off only to compare with image-at-a-time tiling).</param>
+    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned, Int8GemmVariant? variant = null, bool batchImages = true)
     {
         _g = geometry;
         int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
@@ -28,7 +29,7 @@ internal sealed class Int8Convolution
         if (IsDepthwise)
             _depthwise = new DepthwiseConvolution(geometry);
         if (constantWeights is not null && !IsDepthwise)
-            _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best);
+            _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best, batchImages);
         if (constantWeights is not null && !IsDepthwise && _fast is null)
         {
             _packed = new PackedInt8Matrix[geometry.Group];
@@ -95,6 +96,22 @@ internal sealed class Int8Convolution
         int n = g.OutChannelsPerGroup, imageSize = g.Height * g.Width, tile = fast.TilePixels, rowWidth = fast.RowWidth, wide = fast.WidePixels;
         var scratch = workspace.AsSpan(0, fast.WorkspaceBytes);
         var sinkScratch = workspace.AsSpan(Align(fast.WorkspaceBytes), tile);
+        int imagesPerTile = fast.ImagesPerTile;
+        if (imagesPerTile > 1)
+        {
+            for (int grp = 0; grp < g.Group; grp++)
+            {
+                var groupZero = wZero.Length == 1 ? wZero : wZero.Slice(grp * n, n);
+                for (int b0 = 0; b0 < g.Batch; b0 += imagesPerTile)
+                {
+                    int images = Math.Min(imagesPerTile, g.Batch - b0);
+                    var acc = fast.ComputeImages(x, b0, images, xSigned, xZero, grp, groupZero, scratch, parallel);
+                    for (int i = 0; i < images; i++)
+                        sink.StoreChannels(b0 + i, grp, 0, g.OutPixels, g.OutW, acc[(i * g.OutPixels)..], tile, sinkScratch);
+                }
+            }
+            return;
+        }
         for (int b = 0; b < g.Batch; b++)
             for (int grp = 0; grp < g.Group; grp++)
             {

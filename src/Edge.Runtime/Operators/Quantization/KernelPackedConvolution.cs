@@ -22,10 +22,11 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
     private readonly int[] _rowSums;
     private readonly ConvPhaseLayout _layout;
     private readonly int[] _rowOffsets;
-    private readonly int _aStride, _kPadded, _alpha, _tilePixels;
+    private readonly int _aStride, _kPadded, _alpha, _tilePixels, _imagesPerTile, _compactStride;
+    private readonly int[] _compactOffsets;
     private readonly bool _direct;
 
-    public KernelPackedConvolution(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned)
+    public KernelPackedConvolution(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned, bool batchImages)
     {
         _g = geometry;
         int k = geometry.PatchSize, width = TKernel.PanelWidth;
@@ -48,7 +49,19 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         _rowOffsets = _direct ? Enumerable.Range(0, k).Select(c => c * geometry.Height * geometry.Width).ToArray() : _layout.RowOffsets;
         int allPixels = (Math.Max(WidePixels, 1) + width - 1) / width * width;
         _tilePixels = Math.Clamp(TileBytes / Math.Max(_kPadded, 1) / width * width, width, allPixels);
+        // Images filling under half a tile alone go several to a tile, in a compact pixel space.
+        int outPixels = Math.Max(geometry.OutPixels, 1);
+        _imagesPerTile = batchImages && 2 * WidePixels <= TileBytes / Math.Max(_kPadded, 1)
+            ? Math.Clamp(TileBytes / Math.Max(_kPadded, 1) / outPixels, 1, geometry.Batch) : 1;
+        _compactStride = _imagesPerTile > 1 ? _imagesPerTile * outPixels + sizeof(ulong) : 0;
+        _compactOffsets = new int[_imagesPerTile > 1 ? k : 0];
+        for (int kk = 0; kk < _compactOffsets.Length; kk++)
+            _compactOffsets[kk] = kk * _compactStride;
+        if (_imagesPerTile > 1)
+            _tilePixels = (_compactStride + width - 1) / width * width;
     }
+
+    public override int ImagesPerTile => _imagesPerTile;
 
     public override int TilePixels => _tilePixels;
 
@@ -57,11 +70,14 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
     public override int WidePixels => _g.OutH * RowWidth;
 
     public override int WorkspaceBytes =>
-        ImageBytes + Align(_kPadded * _tilePixels)
+        ImageBytes + CompactBytes + Align(_kPadded * _tilePixels)
         + (_g.OutChannelsPerGroup * _tilePixels + _tilePixels + TKernel.PanelWidth + _g.OutChannelsPerGroup) * sizeof(int);
 
     /// <summary>The phase image and a panel of slack, so a last partial panel can be read whole.</summary>
     private int ImageBytes => _direct ? 0 : Align(_layout.Bytes + TKernel.PanelWidth);
+
+    /// <summary>The compact operand rows of a tile of whole images (8 spare bytes each), and a panel of slack past the last.</summary>
+    private int CompactBytes => _imagesPerTile > 1 ? Align(_g.PatchSize * _compactStride + TKernel.PanelWidth) : 0;
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
@@ -72,13 +88,70 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override unsafe ReadOnlySpan<int> Compute(ReadOnlySpan<byte> image, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
+    public override ReadOnlySpan<int> Compute(ReadOnlySpan<byte> image, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
         int firstPixel, int pixels, Span<byte> workspace, ParallelRunner parallel)
+    {
+        var rows = (_direct ? image : workspace[..(_layout.Bytes + TKernel.PanelWidth)])[firstPixel..];
+        return Multiply(rows, _rowOffsets, !_direct, xSigned, xZero, group, weightZero, pixels, workspace, parallel);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override unsafe ReadOnlySpan<int> ComputeImages(ReadOnlySpan<byte> x, int firstImage, int images, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
+        Span<byte> workspace, ParallelRunner parallel)
+    {
+        var g = _g;
+        int k = g.PatchSize, imageSize = g.Height * g.Width, outW = g.OutW, outH = g.OutH, outPixels = g.OutPixels, rowWidth = RowWidth;
+        var compact = workspace.Slice(ImageBytes, CompactBytes);
+        for (int i = 0; i < images; i++)
+        {
+            var image = x.Slice(((firstImage + i) * g.Channels + group * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+            if (!_direct)
+                ConvPatchPacker.Phases(g, _layout, image, (byte)xZero, workspace[.._layout.Bytes], fillPadding: i == 0);
+            ReadOnlySpan<byte> source = _direct ? image : workspace[.._layout.Bytes];
+            if (rowWidth == outW)
+            {
+                for (int kk = 0; kk < k; kk++)
+                    source.Slice(_rowOffsets[kk], outPixels).CopyTo(compact[(kk * _compactStride + i * outPixels)..]);
+                continue;
+            }
+            fixed (byte* from = source)
+            fixed (byte* to = compact)
+            fixed (int* offsets = _rowOffsets)
+            {
+                // Output rows are a few bytes: 8-byte moves, each overrun rewritten by the next row or landing in a row's slack
+                // (the phase image and the compact rows both end in spare bytes).
+                nint stride = _compactStride;
+                byte* target = to + i * outPixels;
+                if (outW <= 8)
+                {
+                    for (int kk = 0; kk < k; kk++, target += stride)
+                    {
+                        byte* line = from + offsets[kk];
+                        for (int oy = 0; oy < outH; oy++)
+                            Unsafe.WriteUnaligned(target + oy * outW, Unsafe.ReadUnaligned<ulong>(line + oy * rowWidth));
+                    }
+                    continue;
+                }
+                for (int kk = 0; kk < k; kk++, target += stride)
+                {
+                    byte* line = from + offsets[kk], rowTarget = target;
+                    for (int oy = 0; oy < outH; oy++, line += rowWidth, rowTarget += outW)
+                        for (int c = 0; c < outW; c += 8)
+                            Unsafe.WriteUnaligned(rowTarget + c, Unsafe.ReadUnaligned<ulong>(line + c));
+                }
+            }
+        }
+        return Multiply(compact, _compactOffsets, true, xSigned, xZero, group, weightZero, images * outPixels, workspace, parallel);
+    }
+
+    /// <summary>The tile's accumulators from its operand rows (tap kk's row at <paramref name="rowOffsets"/>[kk], pixel j at j past it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe ReadOnlySpan<int> Multiply(ReadOnlySpan<byte> rows, ReadOnlySpan<int> rowOffsets, bool overread, bool xSigned, int xZero, int group,
+        ReadOnlySpan<int> weightZero, int pixels, Span<byte> workspace, ParallelRunner parallel)
     {
         var g = _g;
         int k = g.PatchSize, n = g.OutChannelsPerGroup, width = TKernel.PanelWidth, tile = _tilePixels;
-        var rows = (_direct ? image : workspace[..(_layout.Bytes + width)])[firstPixel..];
-        int offset = ImageBytes;
+        int offset = ImageBytes + CompactBytes;
         var panels = workspace.Slice(offset, _kPadded * tile);
         offset += Align(_kPadded * tile);
         var ints = MemoryMarshal.Cast<byte, int>(workspace.Slice(offset, (n * tile + tile + width + n) * sizeof(int)));
@@ -87,7 +160,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         var q = ints.Slice(n * tile + tile, width);
         var p = ints.Slice(n * tile + tile + width, n);
 
-        ConvPatchPacker.Panels(rows, _rowOffsets, k, pixels, width, TKernel.KGroup, xSigned ? (byte)0 : (byte)0x80, panels, overread: !_direct);
+        ConvPatchPacker.Panels(rows, rowOffsets, k, pixels, width, TKernel.KGroup, xSigned ? (byte)0 : (byte)0x80, panels, overread);
         bool needColumnSums = false;
         for (int m = 0; m < n; m++)
         {
@@ -96,7 +169,7 @@ internal sealed class KernelPackedConvolution<TKernel> : PackedConvolution where
         }
         r.Clear();
         if (needColumnSums)
-            ConvPatchPacker.ColumnSums(rows, _rowOffsets, k, pixels, xSigned, xZero, r);
+            ConvPatchPacker.ColumnSums(rows, rowOffsets, k, pixels, xSigned, xZero, r);
         q.Fill((xSigned ? 0 : 128) - xZero);
 
         fixed (byte* weightsFixed = _weights)

@@ -10,14 +10,15 @@ namespace Edge.Runtime.Operators.Quantization;
 internal abstract class PackedConvolution
 {
     /// <summary>The engine for <paramref name="variant"/>, or null where it has no panel kernel (the reference).</summary>
-    public static PackedConvolution? Create(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned, Int8GemmVariant variant) => variant switch
+    /// <param name="batchImages">Whether tiny images of a batch may share one tile's pixel space (see <see cref="ImagesPerTile"/>).</param>
+    public static PackedConvolution? Create(ConvGeometry geometry, ReadOnlySpan<byte> weights, bool weightsSigned, Int8GemmVariant variant, bool batchImages = true) => variant switch
     {
-        Int8GemmVariant.Avx512Vnni => new KernelPackedConvolution<Int8GemmAvx512Vnni>(geometry, weights, weightsSigned),
-        Int8GemmVariant.Avx512 => new KernelPackedConvolution<Int8GemmAvx512>(geometry, weights, weightsSigned),
-        Int8GemmVariant.Avx2 => new KernelPackedConvolution<Int8GemmAvx2>(geometry, weights, weightsSigned),
-        Int8GemmVariant.AvxVnni => new KernelPackedConvolution<Int8GemmAvxVnni>(geometry, weights, weightsSigned),
-        Int8GemmVariant.AdvSimd => new KernelPackedConvolution<Int8GemmAdvSimd>(geometry, weights, weightsSigned),
-        Int8GemmVariant.Dp => new KernelPackedConvolution<Int8GemmDp>(geometry, weights, weightsSigned),
+        Int8GemmVariant.Avx512Vnni => new KernelPackedConvolution<Int8GemmAvx512Vnni>(geometry, weights, weightsSigned, batchImages),
+        Int8GemmVariant.Avx512 => new KernelPackedConvolution<Int8GemmAvx512>(geometry, weights, weightsSigned, batchImages),
+        Int8GemmVariant.Avx2 => new KernelPackedConvolution<Int8GemmAvx2>(geometry, weights, weightsSigned, batchImages),
+        Int8GemmVariant.AvxVnni => new KernelPackedConvolution<Int8GemmAvxVnni>(geometry, weights, weightsSigned, batchImages),
+        Int8GemmVariant.AdvSimd => new KernelPackedConvolution<Int8GemmAdvSimd>(geometry, weights, weightsSigned, batchImages),
+        Int8GemmVariant.Dp => new KernelPackedConvolution<Int8GemmDp>(geometry, weights, weightsSigned, batchImages),
         _ => null,
     };
 
@@ -29,6 +30,12 @@ internal abstract class PackedConvolution
 
     /// <summary>OutH · <see cref="RowWidth"/>.</summary>
     public abstract int WidePixels { get; }
+
+    /// <summary>
+    /// Images of the batch one <see cref="ComputeImages"/> tile holds: above 1 only where images are so small that, tiled alone,
+    /// per-image costs and half-filled panels would dominate; then the images share one compact pixel space (no dropped columns).
+    /// </summary>
+    public abstract int ImagesPerTile { get; }
 
     /// <summary>Scratch: the prepared image and one tile, accumulators included.</summary>
     public abstract int WorkspaceBytes { get; }
@@ -43,4 +50,12 @@ internal abstract class PackedConvolution
     /// <param name="weightZero">The group's weight zero points: one value, or one per output channel of the group.</param>
     public abstract ReadOnlySpan<int> Compute(ReadOnlySpan<byte> image, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
         int firstPixel, int pixels, Span<byte> workspace, ParallelRunner parallel);
+
+    /// <summary>
+    /// Accumulators of whole images [firstImage, firstImage + images) (at most <see cref="ImagesPerTile"/>) of group
+    /// <paramref name="group"/> of the NCHW batch <paramref name="x"/>: [out channels of the group × <see cref="TilePixels"/>] int32,
+    /// image i's output pixels (oy·OutW + ox) at columns i·OutPixels onward.
+    /// </summary>
+    public abstract ReadOnlySpan<int> ComputeImages(ReadOnlySpan<byte> x, int firstImage, int images, bool xSigned, int xZero, int group, ReadOnlySpan<int> weightZero,
+        Span<byte> workspace, ParallelRunner parallel);
 }

@@ -109,12 +109,63 @@ public sealed class PackedConvolutionTests
         Assert.Equal(sequential, split);
     }
 
+    /// <summary>Tiny images in batches (several images to a tile, a partial last tile, groups, 1×1 direct rows, strides).</summary>
+    public static TheoryData<int[], int, int[], int, int[], int[]> TinyBatchShapes() => new()
+    {
+        { [16, 16, 4, 4], 32, [3, 3], 1, [1, 1], [1, 1, 1, 1] },
+        { [16, 8, 8, 8], 16, [3, 3], 1, [1, 1], [1, 1, 1, 1] },
+        { [7, 6, 5, 3], 10, [3, 2], 2, [2, 1], [2, 0, 1, 1] },
+        { [9, 12, 3, 3], 9, [1, 1], 1, [1, 1], [0, 0, 0, 0] },
+        { [400, 3, 2, 2], 5, [2, 2], 1, [1, 1], [0, 0, 0, 0] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TinyBatchShapes))]
+    public void BatchedTinyImagesMatchImageAtATimeOnEveryVariant(int[] x, int outChannels, int[] kernel, int group, int[] strides, int[] pads)
+    {
+        var geometry = Geometry(x, outChannels, kernel, group, strides, [1, 1], pads);
+        foreach (var variant in Int8Gemm.Supported.Where(v => v != Int8GemmVariant.Reference))
+        {
+            var weightTensor = Tensor.Allocate(DataType.UInt8, new TensorShape(geometry.OutChannels * geometry.PatchSize));
+            Assert.True(new Int8Convolution(geometry, weightTensor, false, variant).WorkspaceBytes > 0);
+            for (int signs = 0; signs < 4; signs++)
+            {
+                bool xSigned = (signs & 1) != 0, wSigned = (signs & 2) != 0;
+                var random = new Random(signs * 31 + x.Sum() + outChannels);
+                var input = Bytes(random, geometry.Batch * geometry.Channels * geometry.Height * geometry.Width);
+                var weights = Bytes(random, geometry.OutChannels * geometry.PatchSize);
+                int xZero = xSigned ? random.Next(-128, 128) : random.Next(256);
+                var wZero = Enumerable.Range(0, outChannels).Select(i => i % 3 == 0 ? 0 : wSigned ? random.Next(-128, 128) : random.Next(256)).ToArray();
+                var imageAtATime = Run(geometry, variant, input, xSigned, xZero, weights, wSigned, wZero, batchImages: false);
+                var batched = Run(geometry, variant, input, xSigned, xZero, weights, wSigned, wZero);
+                if (!imageAtATime.SequenceEqual(batched))
+                    Assert.Fail($"{variant} x {(xSigned ? "s8" : "u8")} w {(wSigned ? "s8" : "u8")}: first mismatch at {FirstMismatch(imageAtATime, batched)}");
+            }
+        }
+        var check = new Random(3);
+        var checkInput = Bytes(check, geometry.Batch * geometry.Channels * geometry.Height * geometry.Width);
+        var checkWeights = Bytes(check, geometry.OutChannels * geometry.PatchSize);
+        Assert.Equal(DirectLoops(geometry, checkInput, false, 7, checkWeights, true, [5]), Run(geometry, Int8Gemm.Best, checkInput, false, 7, checkWeights, true, [5]));
+    }
+
+    [Fact]
+    public void TinyImagesOfABatchShareTiles()
+    {
+        var geometry = Geometry([16, 16, 4, 4], 32, [3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]);
+        var weights = new byte[geometry.OutChannels * geometry.PatchSize];
+        foreach (var variant in Int8Gemm.Supported.Where(v => v != Int8GemmVariant.Reference))
+        {
+            Assert.True(PackedConvolution.Create(geometry, weights, true, variant)!.ImagesPerTile > 1, variant.ToString());
+            Assert.Equal(1, PackedConvolution.Create(geometry, weights, true, variant, batchImages: false)!.ImagesPerTile);
+        }
+    }
+
     private static int[] Run(ConvGeometry g, Int8GemmVariant variant, byte[] input, bool xSigned, int xZero, byte[] weights, bool wSigned, int[] wZero,
-        ParallelRunner? parallel = null, bool constant = true)
+        ParallelRunner? parallel = null, bool constant = true, bool batchImages = true)
     {
         var weightTensor = Tensor.Allocate(wSigned ? DataType.Int8 : DataType.UInt8, new TensorShape(weights.Length));
         weights.CopyTo(weightTensor.Bytes);
-        var convolution = new Int8Convolution(g, constant ? weightTensor : null, wSigned, variant);
+        var convolution = new Int8Convolution(g, constant ? weightTensor : null, wSigned, variant, batchImages);
         var output = new int[g.Batch * g.OutChannels * g.OutPixels];
         // A sentinel shows any output the convolution failed to write.
         Array.Fill(output, int.MinValue);
