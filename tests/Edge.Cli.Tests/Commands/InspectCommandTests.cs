@@ -4,13 +4,7 @@ namespace Edge.Cli.Tests.Commands;
 
 public sealed class InspectCommandTests
 {
-    private static string Fixture(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln")))
-                return Path.Combine(dir.FullName, "tests", "fixtures", name, "model.onnx");
-        throw new DirectoryNotFoundException("no Edge.sln above the test binaries");
-    }
+    private static string Fixture(string name) => Path.Combine(Edge.Runtime.Tests.RepositoryPaths.Fixtures, name, "model.onnx");
 
     [Fact]
     public void DynamicModelLayersAreReportedPerTensorOrPerChannel()
