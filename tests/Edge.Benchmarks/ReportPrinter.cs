@@ -27,6 +27,16 @@ internal static class ReportPrinter
             w.WriteLine($"{FormatRow(r)} | {p90}");
         }
 
+        var twins = QuantizedTwins.Rows(report.Latency).ToList();
+        if (twins.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("== Quantized vs fp32 twin, both in Edge (p50 ms; speed-up = fp32 / int8) ==");
+            w.WriteLine($"{"int8 model vs fp32 twin",-44} | {"batch",5} | {"threads",7} | {"fp32 ms",10} | {"int8 ms",10} | speed-up");
+            foreach (string line in twins)
+                w.WriteLine(line);
+        }
+
         w.WriteLine();
         w.WriteLine("== Outputs: Edge vs ORT (first thread count), Edge plan ==");
         foreach (var c in report.Comparisons)
