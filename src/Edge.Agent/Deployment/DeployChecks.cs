@@ -18,10 +18,13 @@ public sealed class DeployChecks(TrustedKeys keys, bool allowUnsigned, long maxM
 
     /// <summary>Length and SHA-256 of the assembled bytes against the manifest.</summary>
     public static void AfterTransfer(DeployManifest manifest, ReadOnlySpan<byte> model)
+        => AfterTransfer(manifest, model.Length, Convert.ToHexStringLower(SHA256.HashData(model)));
+
+    /// <summary>Checks a model whose digest was computed as it arrived.</summary>
+    public static void AfterTransfer(DeployManifest manifest, long size, string actual)
     {
-        if (model.Length != manifest.Size)
-            throw new DeployRefusedException(DeployRefusal.Truncated, $"received {model.Length} of {manifest.Size} bytes");
-        string actual = Convert.ToHexStringLower(SHA256.HashData(model));
+        if (size != manifest.Size)
+            throw new DeployRefusedException(DeployRefusal.Truncated, $"received {size} of {manifest.Size} bytes");
         if (actual != manifest.Sha256)
             throw new DeployRefusedException(DeployRefusal.HashMismatch, $"the received model's SHA-256 is {actual}, the manifest says {manifest.Sha256}");
     }

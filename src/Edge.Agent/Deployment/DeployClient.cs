@@ -40,16 +40,11 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             var first = await NextStateAsync(transferId, token);
             if (first.State != DeployState.Receiving)
                 return new PushResult(first);
-            for (int i = 0; i < chunks; i++)
+            if (!await SendWindowedAsync(chunks, TrySendAsync, token))
             {
-                if (!await TrySendAsync(i, token))
-                {
-                    // The broker went away: reconnect and announce the same transfer again; the device answers with what it misses.
-                    await mqtt.ReconnectAsync(token);
-                    await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
-                    break;
-                }
-                Progress?.Invoke(i + 1, chunks);
+                // The broker went away: reconnect and announce the same transfer again; the device answers with what it misses.
+                await mqtt.ReconnectAsync(token);
+                await Resilient(() => mqtt.PublishAsync(MqttClientSettings.Message(topics.Deploy(name), announcement).Build(), token), token);
             }
             while (true)
             {
@@ -90,6 +85,37 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Publishes chunks 0..count-1 with up to <see cref="MqttClientSession.SendWindow"/> awaiting their
+    /// PUBACK at once: one at a time, every chunk would pay a broker round trip and a push would reach
+    /// about half the throughput of a raw publish. False as soon as one send fails (the rest are left to
+    /// the device's missing-chunk report).
+    /// </summary>
+    private async Task<bool> SendWindowedAsync(int count, Func<int, CancellationToken, Task<bool>> send, CancellationToken cancellationToken)
+    {
+        var inFlight = new Queue<Task<bool>>();
+        int acknowledged = 0;
+        bool ok = true;
+        for (int i = 0; i < count && ok; i++)
+        {
+            if (inFlight.Count == mqtt.SendWindow)
+                ok = await Acknowledged();
+            if (ok)
+                inFlight.Enqueue(send(i, cancellationToken));
+        }
+        while (inFlight.Count > 0)
+            ok &= await Acknowledged();
+        return ok;
+
+        async Task<bool> Acknowledged()
+        {
+            bool sent = await inFlight.Dequeue();
+            if (sent)
+                Progress?.Invoke(++acknowledged, count);
+            return sent;
         }
     }
 

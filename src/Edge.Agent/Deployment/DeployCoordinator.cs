@@ -235,9 +235,10 @@ public sealed class DeployCoordinator(
         try
         {
             await states.PublishAsync(name, State(manifest, DeployState.Verifying), cancellationToken);
-            byte[] bytes = transfer.ReadAll();
-            DeployChecks.AfterTransfer(manifest, bytes);
-            string path = store.Install(name, version, bytes, manifest.Json);
+            var (sha256, size) = transfer.Digest();
+            DeployChecks.AfterTransfer(manifest, size, sha256);
+            transfer.FlushToDisk();
+            string path = store.InstallByMove(name, version, transfer.DataPath, manifest.Json);
             installed = true;
             await states.PublishAsync(name, State(manifest, DeployState.Loading), cancellationToken);
             var session = Load(path);

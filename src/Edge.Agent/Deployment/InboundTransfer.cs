@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Edge.Agent.Store;
 using Microsoft.Win32.SafeHandles;
 
@@ -7,7 +8,9 @@ namespace Edge.Agent.Deployment;
 /// The chunks of one announced model, written at their offsets into <c>{transfers}/{id}.part</c>
 /// with a one-byte-per-chunk record of what arrived in <c>{id}.have</c> and the manifest beside them,
 /// so an agent restart resumes the transfer instead of starting over. The final SHA-256 check catches
-/// anything a crash mangled.
+/// anything a crash mangled. The hash runs while chunks arrive (in order, the usual case, straight
+/// from the message; a gap is caught up from the file once filled), so the end of a transfer does not
+/// pay a second pass over the model.
 /// </summary>
 public sealed class InboundTransfer : IDisposable
 {
@@ -15,6 +18,10 @@ public sealed class InboundTransfer : IDisposable
     private readonly SafeFileHandle _data;
     private readonly SafeFileHandle _have;
     private readonly bool[] _received;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Lock _lock = new();
+    private int _hashedChunks;
+    private byte[]? _readBack;
 
     private InboundTransfer(DeployManifest manifest, string folder, SafeFileHandle data, SafeFileHandle have, bool[] received)
     {
@@ -24,7 +31,11 @@ public sealed class InboundTransfer : IDisposable
         _have = have;
         _received = received;
         Received = received.Count(r => r);
+        HashReceivedPrefix(-1, default);
     }
+
+    /// <summary>Where the chunks are assembled (moved into the store once verified).</summary>
+    public string DataPath => Path.Combine(_folder, Manifest.TransferId + ".part");
 
     public DeployManifest Manifest { get; }
 
@@ -90,24 +101,56 @@ public sealed class InboundTransfer : IDisposable
         long expected = Math.Min(Manifest.ChunkSize, Manifest.Size - offset);
         if (chunk.Length != expected)
             throw new DeployRefusedException(DeployRefusal.Truncated, $"chunk {index} has {chunk.Length} bytes, expected {expected}");
-        if (_received[index])
-            return false;
-        RandomAccess.Write(_data, chunk, offset);
-        // Marked only after its bytes are written: a kill in between just means the chunk is asked for again.
-        RandomAccess.Write(_have, [1], index);
-        _received[index] = true;
-        Received++;
-        Asks = 0;
-        LastProgress = DateTimeOffset.UtcNow;
-        return true;
+        lock (_lock)
+        {
+            if (_received[index])
+                return false;
+            RandomAccess.Write(_data, chunk, offset);
+            // Marked only after its bytes are written: a kill in between just means the chunk is asked for again.
+            RandomAccess.Write(_have, [1], index);
+            _received[index] = true;
+            Received++;
+            Asks = 0;
+            LastProgress = DateTimeOffset.UtcNow;
+            HashReceivedPrefix(index, chunk);
+            return true;
+        }
     }
 
-    /// <summary>The assembled model.</summary>
-    public byte[] ReadAll()
+    /// <summary>The complete model's SHA-256 (lower-case hex) and its size as read back from disk.</summary>
+    public (string Sha256, long Size) Digest()
     {
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)Manifest.Size));
-        int read = RandomAccess.Read(_data, bytes, 0);
-        return read == bytes.Length ? bytes : bytes[..read];
+        lock (_lock)
+        {
+            if (!IsComplete)
+                throw new InvalidOperationException($"transfer {Manifest.TransferId} has {Received} of {_received.Length} chunks");
+            return (Convert.ToHexStringLower(_hash.GetCurrentHash()), RandomAccess.GetLength(_data));
+        }
+    }
+
+    /// <summary>Forces the assembled bytes to disk before they are moved into the store.</summary>
+    public void FlushToDisk() => RandomAccess.FlushToDisk(_data);
+
+    /// <summary>Extends the running hash over the chunks now contiguous from the start.</summary>
+    /// <param name="justWritten">The chunk just stored (hashed from <paramref name="chunk"/>, not read back), or -1.</param>
+    private void HashReceivedPrefix(int justWritten, ReadOnlySpan<byte> chunk)
+    {
+        while (_hashedChunks < _received.Length && _received[_hashedChunks])
+        {
+            if (_hashedChunks == justWritten)
+            {
+                _hash.AppendData(chunk);
+            }
+            else
+            {
+                long offset = (long)_hashedChunks * Manifest.ChunkSize;
+                int length = (int)Math.Min(Manifest.ChunkSize, Manifest.Size - offset);
+                _readBack ??= new byte[Manifest.ChunkSize];
+                int read = RandomAccess.Read(_data, _readBack.AsSpan(0, length), offset);
+                _hash.AppendData(_readBack.AsSpan(0, read));
+            }
+            _hashedChunks++;
+        }
     }
 
     /// <summary>Counts an ask; the clock restarts so asks are spaced by the stall timeout.</summary>
@@ -132,6 +175,7 @@ public sealed class InboundTransfer : IDisposable
     {
         _data.Dispose();
         _have.Dispose();
+        _hash.Dispose();
     }
 
     private static void DeleteFiles(string folder, string id)

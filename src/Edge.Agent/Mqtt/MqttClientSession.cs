@@ -14,10 +14,11 @@ public sealed class MqttClientSession : IAsyncDisposable
     private readonly List<string> _filters = [];
     private MqttClientOptions _options = null!;
 
-    private MqttClientSession(IMqttClient client, uint maximumPacketSize)
+    private MqttClientSession(IMqttClient client, uint maximumPacketSize, int sendWindow)
     {
         _client = client;
         MaximumPacketSize = maximumPacketSize;
+        SendWindow = sendWindow;
         _client.ApplicationMessageReceivedAsync += e =>
         {
             _messages.Writer.TryWrite(e.ApplicationMessage);
@@ -30,6 +31,11 @@ public sealed class MqttClientSession : IAsyncDisposable
 
     public ChannelReader<MqttApplicationMessage> Messages => _messages.Reader;
 
+    /// <summary>How many QoS 1 publishes may await their PUBACK at once: the broker's receive maximum, at most 16.</summary>
+    public int SendWindow { get; }
+
+    private const int MaxSendWindow = 16;
+
     /// <summary>Connects; throws <see cref="MqttSessionException"/> when the broker is unreachable or refuses.</summary>
     public static async Task<MqttClientSession> ConnectAsync(BrokerConfig broker, string clientId, CancellationToken cancellationToken)
     {
@@ -40,7 +46,9 @@ public sealed class MqttClientSession : IAsyncDisposable
             var result = await client.ConnectAsync(options, cancellationToken);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
                 throw new MqttSessionException($"broker {broker.Host}:{broker.Port} refused the connection: {result.ResultCode} {result.ReasonString}");
-            var session = new MqttClientSession(client, result.MaximumPacketSize ?? 0) { _options = options };
+            // MQTT 5: a receive maximum of 0 is not sent, meaning the default of 65535.
+            int receiveMaximum = result.ReceiveMaximum is null or 0 ? ushort.MaxValue : result.ReceiveMaximum.Value;
+            var session = new MqttClientSession(client, result.MaximumPacketSize ?? 0, Math.Min(MaxSendWindow, receiveMaximum)) { _options = options };
             client = null!;
             return session;
         }

@@ -65,6 +65,27 @@ public sealed class ModelStore
         }
     }
 
+    /// <summary>
+    /// Installs a version by moving <paramref name="fsyncedSource"/> (already flushed to disk, on the
+    /// store's file system) into place: a verified transfer becomes the model without being copied.
+    /// </summary>
+    public string InstallByMove(string name, string version, string fsyncedSource, string? manifestJson = null)
+    {
+        string folder = Path.Combine(Root, name, version);
+        lock (_lock)
+        {
+            Directory.CreateDirectory(folder);
+            DurableFile.SyncFolder(Path.Combine(Root, name));
+            if (manifestJson is not null)
+                DurableFile.WriteAllText(Path.Combine(folder, ManifestFileName), manifestJson);
+            string target = Path.Combine(folder, ModelFileName);
+            // The model is renamed in last, as in Install: its presence is what makes the version complete.
+            File.Move(fsyncedSource, target, overwrite: true);
+            DurableFile.SyncFolder(folder);
+            return target;
+        }
+    }
+
     public string Install(string name, string version, ReadOnlyMemory<byte> model, string? manifestJson = null)
         => Install(name, version, s => s.Write(model.Span), manifestJson);
 

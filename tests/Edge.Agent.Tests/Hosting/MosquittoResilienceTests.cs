@@ -155,13 +155,13 @@ public class MosquittoResilienceTests
     [Fact]
     public async Task A_push_survives_a_broker_restart_mid_transfer()
     {
-        await using var broker = await MosquittoBroker.StartAsync(_ => ["max_packet_size 5120"]); // sample model: 6 chunks
+        await using var broker = await MosquittoBroker.StartAsync(_ => ["max_packet_size 1536"]); // sample model: 42 chunks, well past the send window
         using var keys = new TempFolder();
         using var signer = TestKeys.New();
         await using var agent = await TestAgent.StartAsync(broker.Url, [TestKeys.WritePublic(signer, keys.File("k.pub.pem"))]);
         var client = new DeployClient(agent.Client, agent.Topics)
         {
-            // Blocking here is the point: the outage happens between two chunks.
+            // Blocking here is the point: the outage happens while most chunks are still to be sent.
             Progress = (done, _) => { if (done == 2) broker.RestartAsync(TimeSpan.FromMilliseconds(200)).GetAwaiter().GetResult(); },
         };
 
