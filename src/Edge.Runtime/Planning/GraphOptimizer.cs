@@ -26,6 +26,7 @@ public sealed class GraphOptimizer
         new QdqDataMovementFusion(),
         new BatchNormFolding(),
         new GeluFusion(),
+        new LayerNormFusion(),
         new ActivationFusion(),
     ]);
 
