@@ -12,7 +12,7 @@ namespace Edge.Quantization.Calibration;
 /// </summary>
 internal static class CalibrationRunner
 {
-    public static Dictionary<string, ValueRange> Run(ModelProto model, IReadOnlyCollection<string> tensors, CalibrationData data, Func<ICalibrator> createCalibrator)
+    public static Dictionary<string, ValueRange> Run(ModelProto model, IReadOnlyCollection<string> tensors, CalibrationData data, Func<string, ICalibrator> createCalibrator)
     {
         var observed = model.Clone();
         var graph = observed.Graph;
@@ -31,7 +31,7 @@ internal static class CalibrationRunner
             throw new QuantizationException($"cannot run the float model for calibration: {e.Message}", e);
         }
 
-        var calibrators = tensors.ToDictionary(t => t, _ => createCalibrator(), StringComparer.Ordinal);
+        var calibrators = tensors.ToDictionary(t => t, createCalibrator, StringComparer.Ordinal);
         using (session)
         {
             for (int b = 0; b < data.Batches.Count; b++)

@@ -18,8 +18,8 @@ public sealed class EntropyCalibrator : ICalibrator
     public ValueRange ComputeRange()
     {
         var h = _histogram;
-        if (h.Count == 0)
-            return new ValueRange(0, 0);
+        if (h.Count == h.Zeros)
+            return new ValueRange(Math.Min(h.Min, 0), Math.Max(h.Max, 0));
         var magnitude = new double[Histogram.BinCount];
         for (int i = 0; i < magnitude.Length; i++)
             magnitude[i] = h.Negative[i] + h.Positive[i];

@@ -3,7 +3,9 @@ namespace Edge.Quantization.Calibration;
 /// <summary>
 /// Counts of |value| in <see cref="BinCount"/> equal bins over [0, Limit], kept apart for negative
 /// and non-negative values. When a value beyond the limit arrives the limit doubles and pairs of
-/// bins merge, so memory stays fixed however many batches come.
+/// bins merge, so memory stays fixed however many batches come. Exact zeros (the Relu floor) are
+/// counted apart in <see cref="Zeros"/>: every range holds 0 exactly, so they say nothing about
+/// where to clip.
 /// </summary>
 internal sealed class Histogram
 {
@@ -20,6 +22,8 @@ internal sealed class Histogram
     public float Max { get; private set; } = float.NegativeInfinity;
 
     public long Count { get; private set; }
+
+    public long Zeros { get; private set; }
 
     public float BinWidth => Limit / BinCount;
 
@@ -42,9 +46,14 @@ internal sealed class Histogram
         {
             if (float.IsNaN(v))
                 continue;
+            Count++;
+            if (v == 0)
+            {
+                Zeros++;
+                continue;
+            }
             int bin = Limit == 0 ? 0 : Math.Min((int)(Math.Abs(v) / Limit * BinCount), BinCount - 1);
             (v < 0 ? Negative : Positive)[bin]++;
-            Count++;
         }
     }
 

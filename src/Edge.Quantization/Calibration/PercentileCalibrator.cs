@@ -33,7 +33,7 @@ public sealed class PercentileCalibrator : ICalibrator
         {
             bool negative = step < Histogram.BinCount;
             int bin = negative ? Histogram.BinCount - 1 - step : step - Histogram.BinCount;
-            long count = (negative ? h.Negative : h.Positive)[bin];
+            long count = negative ? h.Negative[bin] : h.Positive[bin] + (bin == 0 ? h.Zeros : 0);
             if (count == 0)
                 continue;
             seen += count;

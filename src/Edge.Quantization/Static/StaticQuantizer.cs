@@ -28,8 +28,12 @@ internal static class StaticQuantizer
         if (plan.Layers.Count == 0)
             return decisions;
 
+        // Model inputs and results keep their full range whatever the method: inputs are usually
+        // normalised with few distinct values (a KL search then clips them to the first level), and
+        // clipping logits can tie the top classes.
+        var boundary = plan.ParameterSource.Where(p => graph.IsGraphOutput(p.Key) || graph.IsGraphInput(p.Key)).Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
         var ranges = CalibrationRunner.Run(graph.Model, plan.CalibratedTensors.ToList(), data,
-            () => CalibratorFactory.Create(options.CalibrationMethod, options.Percentile));
+            tensor => boundary.Contains(tensor) ? new MinMaxCalibrator() : CalibratorFactory.Create(options.CalibrationMethod, options.Percentile));
         var parameters = ranges.ToDictionary(r => r.Key, r => QuantizationMath.ActivationParams(r.Value.Min, r.Value.Max, options.ActivationType), StringComparer.Ordinal);
 
         if (options.Format == QuantizationFormat.Qdq)
