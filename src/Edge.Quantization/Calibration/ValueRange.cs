@@ -1,0 +1,4 @@
+namespace Edge.Quantization.Calibration;
+
+/// <summary>The range of real values an activation is quantized over.</summary>
+public readonly record struct ValueRange(float Min, float Max);
