@@ -18,7 +18,8 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
 
     /// <summary>Pushes <paramref name="model"/>; <paramref name="signingKey"/> null sends it unsigned.</summary>
     /// <param name="validation">A <see cref="ValidationSet.Pack"/> object the device must pass before swapping, or null.</param>
-    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken, JsonObject? validation = null)
+    /// <param name="quantize">A <see cref="QuantizeOnArrival.Pack"/> object: the device quantizes the model before validating it; or null.</param>
+    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken, JsonObject? validation = null, JsonObject? quantize = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -28,6 +29,8 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
         var manifest = DeployManifest.Create(name, version, Convert.ToHexStringLower(SHA256.HashData(model.Span)), model.Length, transferId, chunkSize, force);
         if (validation is not null)
             manifest["validation"] = validation;
+        if (quantize is not null)
+            manifest["quantize"] = quantize;
         if (signingKey is not null)
             ManifestSigner.Sign(manifest, signingKey);
 
@@ -166,7 +169,7 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             var message = await mqtt.Messages.ReadAsync(cancellationToken);
             // Retained states of earlier deploys arrive first on subscribe: only this transfer counts.
             if (DeployState.Parse(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(message.Payload)) is { } state
-                && state.TransferId == transferId && state.State != DeployState.Verifying && state.State != DeployState.Loading
+                && state.TransferId == transferId && state.State is not (DeployState.Verifying or DeployState.Quantizing or DeployState.Loading)
                 && !(state.State == DeployState.Receiving && state.ChunksReceived > 0 && state.Missing is null))
                 return state;
         }

@@ -231,14 +231,27 @@ public sealed class DeployCoordinator(
         var manifest = transfer.Manifest;
         string name = manifest.Name, version = manifest.Version.Text;
         bool installed = false;
+        string? quantizedSummary = null;
         DeployRefusedException? refusal = null;
         try
         {
             await states.PublishAsync(name, State(manifest, DeployState.Verifying), cancellationToken);
             var (sha256, size) = transfer.Digest();
             DeployChecks.AfterTransfer(manifest, size, sha256);
-            transfer.FlushToDisk();
-            string path = store.InstallByMove(name, version, transfer.DataPath, manifest.Json);
+            string path;
+            if (manifest.Quantize is { } quantize)
+            {
+                await states.PublishAsync(name, State(manifest, DeployState.Quantizing) with { Message = quantize.Describe() }, cancellationToken);
+                var (model, result) = quantize.Apply(transfer.DataPath, transfer.DataPath + ".calibration");
+                quantizedSummary = $"quantized on arrival ({quantize.Describe()}): {result.QuantizedCount} nodes int8, {result.FloatCount} float, {result.SizeBefore:N0} → {result.SizeAfter:N0} bytes";
+                logger.LogInformation("{Model} {Version}: {Summary}", name, version, quantizedSummary);
+                path = store.Install(name, version, model, manifest.Json);
+            }
+            else
+            {
+                transfer.FlushToDisk();
+                path = store.InstallByMove(name, version, transfer.DataPath, manifest.Json);
+            }
             installed = true;
             await states.PublishAsync(name, State(manifest, DeployState.Loading), cancellationToken);
             var session = Load(path);
@@ -271,7 +284,7 @@ public sealed class DeployCoordinator(
                 _finishing.Remove(name);
         }
         if (refusal is null)
-            await states.PublishAsync(name, State(manifest, DeployState.Active), cancellationToken);
+            await states.PublishAsync(name, State(manifest, DeployState.Active) with { Message = quantizedSummary }, cancellationToken);
         else
             await ReportFailureAsync(name, version, manifest.TransferId, refusal, cancellationToken);
     }

@@ -39,6 +39,9 @@ public sealed record DeployManifest
 
     public ManifestSignature? Signature { get; init; }
 
+    /// <summary>Quantize the received fp32 model on the device before validating it; null to run it as sent.</summary>
+    public QuantizeOnArrival? Quantize { get; init; }
+
     /// <summary>Cases the new session must pass before it goes live.</summary>
     public ValidationSet? Validation { get; init; }
 
@@ -87,6 +90,7 @@ public sealed record DeployManifest
             Force = obj["force"]?.GetValueKind() == JsonValueKind.True,
             Signature = ManifestSignature.From(obj["signature"]),
             Validation = ValidationSet.From(obj["validation"]),
+            Quantize = QuantizeOnArrival.From(obj["quantize"]),
             SignedBytes = CanonicalJson.Serialize(obj, "signature"),
             Json = Encoding.UTF8.GetString(utf8),
         };

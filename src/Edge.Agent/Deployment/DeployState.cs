@@ -8,6 +8,7 @@ public sealed record DeployState
 {
     public const string Receiving = "receiving";
     public const string Verifying = "verifying";
+    public const string Quantizing = "quantizing";
     public const string Loading = "loading";
     public const string Active = "active";
     public const string Failed = "failed";

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Edge.Agent.Deployment;
 using Edge.Agent.Mqtt;
+using Edge.Quantization;
+using Edge.Quantization.Calibration;
 
 namespace Edge.Cli.Commands;
 
@@ -18,7 +20,16 @@ public static class PushCommand
         var validation = new Option<string?>("--validation") { Description = "ONNX test-data folder (test_data_set_N/input_K.pb, output_K.pb) the device must reproduce before swapping." };
         var atol = new Option<double>("--atol") { Description = "Absolute tolerance of the validation.", DefaultValueFactory = _ => 1e-4 };
         var rtol = new Option<double>("--rtol") { Description = "Relative tolerance of the validation.", DefaultValueFactory = _ => 1e-3 };
-        var command = new Command("push", "Push a model to a device over MQTT and wait until it is active.") { model, name, version, key, force, validation, atol, rtol };
+        var quantize = new Option<string?>("--quantize") { Description = "Have the device quantize the (fp32) model on arrival, before validation: dynamic or static." };
+        quantize.AcceptOnlyFromAmong("dynamic", "static");
+        var calibration = new Option<string?>("--calibration") { Description = "With --quantize static: folder of TensorProto .pb input batches, sent along." };
+        var perChannel = new Option<bool>("--per-channel") { Description = "With --quantize: weights per output channel." };
+        var quantizeFormat = new Option<string>("--quantize-format") { Description = "With --quantize static: qdq or qoperator.", DefaultValueFactory = _ => "qdq" };
+        quantizeFormat.AcceptOnlyFromAmong("qdq", "qoperator");
+        var method = new Option<string>("--calibration-method") { Description = "With --quantize static: minmax, percentile or entropy.", DefaultValueFactory = _ => "minmax" };
+        method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var command = new Command("push", "Push a model to a device over MQTT and wait until it is active.")
+            { model, name, version, key, force, validation, atol, rtol, quantize, calibration, perChannel, quantizeFormat, method };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandGuard.RunAsync(async () =>
         {
@@ -31,8 +42,9 @@ public static class PushCommand
             await using var mqtt = await MqttClientSession.ConnectAsync(broker.ToConfig(parse), $"edge-push-{Guid.NewGuid():N}", cancellationToken);
             var client = new DeployClient(mqtt, new Topics(deviceId)) { Progress = ProgressBar.Draw };
             var validationSet = parse.GetValue(validation) is { } dir ? ValidationSet.Pack(dir, parse.GetValue(atol), parse.GetValue(rtol)) : null;
+            var quantizeRequest = parse.GetValue(quantize) is { } mode ? PackQuantize(mode, parse.GetValue(calibration), parse.GetValue(perChannel), parse.GetValue(quantizeFormat)!, parse.GetValue(method)!) : null;
             var result = await client.PushAsync(parse.GetValue(name)!, parse.GetValue(version)!, bytes, signingKey, parse.GetValue(force),
-                TimeSpan.FromSeconds(parse.GetValue(broker.Timeout)), cancellationToken, validationSet);
+                TimeSpan.FromSeconds(parse.GetValue(broker.Timeout)), cancellationToken, validationSet, quantizeRequest);
             ProgressBar.End();
             var state = result.FinalState;
             if (result.IsActive)
@@ -45,5 +57,19 @@ public static class PushCommand
             return ExitCodes.Refused;
         }));
         return command;
+    }
+
+    private static System.Text.Json.Nodes.JsonObject PackQuantize(string mode, string? calibration, bool perChannel, string format, string method)
+    {
+        try
+        {
+            return QuantizeOnArrival.Pack(mode == "static" ? QuantizationMode.Static : QuantizationMode.Dynamic, calibration, perChannel,
+                format == "qoperator" ? QuantizationFormat.QOperator : QuantizationFormat.Qdq,
+                method switch { "percentile" => CalibrationMethod.Percentile, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.MinMax });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--calibration: {e.Message}");
+        }
     }
 }
