@@ -24,6 +24,19 @@ public sealed class QuantizationReportBuilder
     public string QuantizedName { get; init; } = "quantized model";
 
     /// <summary>
+    /// Builds the report for a single-input model from stacked samples (dimension 0), e.g. a data
+    /// folder's <c>inputs.pb</c>, run in batches of <paramref name="batchSize"/>, at most <paramref name="maxSamples"/> of them.
+    /// </summary>
+    public QuantizationReport Build(ModelProto fp32, ModelProto quantized, Tensor samples, int batchSize = 32, int maxSamples = 512)
+    {
+        var initializers = fp32.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = fp32.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
+        if (inputs.Count != 1)
+            throw new ModelException($"{Fp32Name} has {inputs.Count} inputs ({string.Join(", ", inputs)}); calibration samples in one tensor feed exactly one");
+        return Build(fp32, quantized, CalibrationBatches.Split(inputs[0], samples, batchSize, maxSamples));
+    }
+
+    /// <summary>
     /// Builds the report. <paramref name="calibration"/> batches are keyed by the fp32 model's input
     /// names; the quantized model gets them by name, or by position when its inputs are named otherwise.
     /// Throws <see cref="ModelException"/> when the models do not line up or a model cannot run.

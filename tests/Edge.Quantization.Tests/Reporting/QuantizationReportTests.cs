@@ -118,6 +118,15 @@ public sealed class QuantizationReportTests
     }
 
     [Fact]
+    public void Stacked_samples_feed_the_single_input_in_batches()
+    {
+        var report = new QuantizationReportBuilder().Build(Fixtures.ReadModel("teacher_cnn"), Fixtures.ReadModel("ptq_per_tensor"),
+            Fixtures.SplitInputs("teacher_cnn"), batchSize: 40, maxSamples: 100);
+        Assert.Equal(100, report.CalibrationSamples);
+        Assert.Equal(5, report.Layers.Count);
+    }
+
+    [Fact]
     public void A_report_needs_calibration_data()
     {
         Assert.Throws<ArgumentException>(() => new QuantizationReportBuilder().Build(Fixtures.ReadModel("teacher_cnn"), Fixtures.ReadModel("ptq_per_channel"), []));
