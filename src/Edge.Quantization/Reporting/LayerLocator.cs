@@ -37,8 +37,8 @@ internal static class LayerLocator
         if (index.Constant(w) is { Type: DataType.Float32 } floatWeights)
         {
             var weights = Canonical(node, floatWeights.AsSpan<float>().ToArray(), floatWeights.Shape.ToArray(), out int[] shape);
-            chain.FoldBatchNorm(index, weights, shape);
-            return chain.Site(index, node, LayerScheme.Float, shape, weights, DataType.Float32, floatWeights.ByteLength, null,
+            var unfolded = chain.FoldBatchNorm(index, weights, shape);
+            return chain.Site(index, node, LayerScheme.Float, shape, weights, unfolded, DataType.Float32, floatWeights.ByteLength, null,
                 OutputTap.Float(chain.PostActivation ?? chain.PreActivation), activationIncluded: chain.PostActivation is not null);
         }
         var dq = index.Producer(w);
@@ -47,8 +47,7 @@ internal static class LayerLocator
         var quant = Params(index, dq.Input(1), dq.Input(2), dq.Attributes.GetInt("axis", 1), quantized.Shape.Rank);
         float[]? values = quant is null ? null : Canonical(node, quant.Dequantize(quantized.ToInt64Array(), quantized.Shape.ToArray()), quantized.Shape.ToArray(), out _);
         int[] canonicalShape = CanonicalShape(node, quantized.Shape.ToArray());
-        if (values is not null)
-            chain.FoldBatchNorm(index, values, canonicalShape);
+        var unfoldedValues = values is null ? null : chain.FoldBatchNorm(index, values, canonicalShape);
 
         // The quantized float reading follows the layer (and its activation) to its QuantizeLinear.
         var activation = index.SoleConsumer(chain.PreActivation, "Relu", "Clip");
@@ -66,7 +65,7 @@ internal static class LayerLocator
             tap = OutputTap.Float(end);
             activationIncluded = activation is not null;
         }
-        return chain.Site(index, node, LayerScheme.Qdq, canonicalShape, values, quantized.Type, quantized.ByteLength + ParamBytes(index, dq), quant, tap, activationIncluded);
+        return chain.Site(index, node, LayerScheme.Qdq, canonicalShape, values, unfoldedValues, quantized.Type, quantized.ByteLength + ParamBytes(index, dq), quant, tap, activationIncluded);
     }
 
     private static LayerSite? Dynamic(GraphIndex index, Node node)
@@ -158,6 +157,7 @@ internal static class LayerLocator
             WeightQuant = quant,
             Tap = tap,
             InputTap = InputTapOf(index, node),
+            BatchNormSeparate = ReadByBatchNorm(index, tap.Tensor),
             BiasIncluded = bias,
             ActivationIncluded = activationIncluded,
             RawOutput = node.Outputs[0],
@@ -177,6 +177,27 @@ internal static class LayerLocator
         if (index.Producer(x) is { OpType: "DynamicQuantizeLinear" } dynamic)
             return OutputTap.Float(dynamic.Input(0));
         return index.TypeOf(x) == DataType.Float32 ? OutputTap.Float(x) : null;
+    }
+
+    /// <summary>
+    /// Whether a BatchNormalization reads the layer's result (through Cast/DequantizeLinear): then it
+    /// was not folded into this layer's weights, and the fp32 side must be compared before its own.
+    /// </summary>
+    private static bool ReadByBatchNorm(GraphIndex index, string tensor)
+    {
+        string value = tensor;
+        for (int hop = 0; hop < 3; hop++)
+        {
+            var next = index.SoleConsumer(value);
+            if (next is null || next.Domain.Length != 0)
+                return false;
+            if (next.OpType == "BatchNormalization")
+                return true;
+            if (next.OpType is not ("Cast" or "DequantizeLinear"))
+                return false;
+            value = next.Outputs[0];
+        }
+        return false;
     }
 
     /// <summary>Constant scale and zero point (absent zero point = 0); null when either is computed at run time.</summary>
@@ -238,6 +259,8 @@ internal static class LayerLocator
 
         public bool BiasIncluded { get; init; }
 
+        public string? BeforeBatchNorm { get; init; }
+
         public static Chain Follow(GraphIndex index, Node node)
         {
             string value = node.Outputs[0];
@@ -247,6 +270,7 @@ internal static class LayerLocator
                 value = add.Outputs[0];
                 separateBias = true;
             }
+            string beforeBatchNorm = value;
             var batchNorm = index.SoleConsumer(value, "BatchNormalization");
             if (batchNorm is not null && batchNorm.Input(0) == value)
                 value = batchNorm.Outputs[0];
@@ -260,15 +284,17 @@ internal static class LayerLocator
                 PostActivation = activation?.Outputs[0],
                 SeparateBias = separateBias,
                 BiasIncluded = node.OpType != "MatMul" || separateBias,
+                BeforeBatchNorm = batchNorm is null ? null : beforeBatchNorm,
                 _batchNorm = batchNorm,
             };
         }
 
-        /// <summary>Scales each output channel's weights as the BatchNormalization after the layer would.</summary>
-        public void FoldBatchNorm(GraphIndex index, float[] weights, int[] canonicalShape)
+        /// <summary>Scales each output channel's weights as the BatchNormalization after the layer would; returns the weights as they were (null: no BatchNormalization).</summary>
+        public float[]? FoldBatchNorm(GraphIndex index, float[] weights, int[] canonicalShape)
         {
             if (_batchNorm is null)
-                return;
+                return null;
+            var unfolded = (float[])weights.Clone();
             var gamma = index.Constant(_batchNorm.Input(1));
             var variance = index.Constant(_batchNorm.Input(4));
             int channels = canonicalShape[0];
@@ -282,15 +308,17 @@ internal static class LayerLocator
                 foreach (ref float v in weights.AsSpan(c * perChannel, perChannel))
                     v *= factor;
             }
+            return unfolded;
         }
 
-        public LayerSite Site(GraphIndex index, Node node, LayerScheme scheme, int[] shape, float[]? weights, DataType weightType, long weightBytes,
+        public LayerSite Site(GraphIndex index, Node node, LayerScheme scheme, int[] shape, float[]? weights, float[]? unfolded, DataType weightType, long weightBytes,
             QuantParams? quant, OutputTap tap, bool activationIncluded) => new()
         {
             Node = node,
             Scheme = scheme,
             WeightShape = shape,
             Weights = weights,
+            UnfoldedWeights = unfolded,
             WeightType = weightType,
             WeightBytes = weightBytes,
             WeightQuant = quant,
@@ -302,6 +330,8 @@ internal static class LayerLocator
             PreActivation = PreActivation,
             PostActivation = PostActivation,
             SeparateBias = SeparateBias,
+            BeforeBatchNorm = BeforeBatchNorm,
+            BatchNormSeparate = ReadByBatchNorm(index, tap.Tensor),
         };
     }
 }

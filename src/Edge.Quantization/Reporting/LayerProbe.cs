@@ -38,7 +38,7 @@ internal sealed class LayerProbe
 
     public LayerReport ToReport(int index, double totalContribution, int bins)
     {
-        var before = Reference.Weights ?? [];
+        var before = Reference.ReferenceWeightsFor(Quantized) ?? [];
         var after = Quantized.Weights ?? [];
         double weightSqnr = double.NaN;
         if (before.Length == after.Length && before.Length > 0)

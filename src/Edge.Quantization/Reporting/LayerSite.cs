@@ -19,6 +19,9 @@ internal sealed record LayerSite
     /// <summary>Float weights in <see cref="WeightShape"/> order; null when the scale is not a constant.</summary>
     public required float[]? Weights { get; init; }
 
+    /// <summary>The weights before a following BatchNormalization was folded into <see cref="Weights"/>; null without one.</summary>
+    public float[]? UnfoldedWeights { get; init; }
+
     public required DataType WeightType { get; init; }
 
     /// <summary>Bytes of the stored weight, its scales and zero points.</summary>
@@ -47,6 +50,12 @@ internal sealed record LayerSite
     /// <summary>After the Relu/Clip that follows, if one does.</summary>
     public string? PostActivation { get; init; }
 
+    /// <summary>The result before the BatchNormalization that follows, if one does.</summary>
+    public string? BeforeBatchNorm { get; init; }
+
+    /// <summary>A BatchNormalization reads this (quantized) layer's result: it was not folded into the weights.</summary>
+    public bool BatchNormSeparate { get; init; }
+
     /// <summary>A MatMul whose bias is a separate Add (so <see cref="RawOutput"/> lacks it).</summary>
     public bool SeparateBias { get; init; }
 
@@ -55,8 +64,14 @@ internal sealed record LayerSite
     {
         if (SeparateBias && !quantized.BiasIncluded)
             return RawOutput;
+        if (BeforeBatchNorm is not null && quantized.BatchNormSeparate)
+            return BeforeBatchNorm;
         return quantized.ActivationIncluded && PostActivation is not null ? PostActivation : PreActivation;
     }
+
+    /// <summary>The fp32 weights to compare with <paramref name="quantized"/>'s: unfolded when it keeps its BatchNormalization separate.</summary>
+    public float[]? ReferenceWeightsFor(LayerSite quantized) =>
+        quantized.BatchNormSeparate && UnfoldedWeights is not null ? UnfoldedWeights : Weights;
 
     /// <summary>"[64,128]": how layers are matched across models.</summary>
     public string ShapeKey => "[" + string.Join(",", WeightShape) + "]";
