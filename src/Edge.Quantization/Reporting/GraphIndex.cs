@@ -10,7 +10,7 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, Node> _producers;
     private readonly Dictionary<string, List<Node>> _consumers;
 
-    public GraphIndex(Graph graph)
+    public GraphIndex(Runtime.Graphs.Graph graph)
     {
         GraphSorter.Sort(graph);
         Graph = graph;
@@ -18,7 +18,7 @@ internal sealed class GraphIndex
         _consumers = graph.MapConsumers();
     }
 
-    public Graph Graph { get; }
+    public Runtime.Graphs.Graph Graph { get; }
 
     public Node? Producer(string value) => value.Length == 0 ? null : _producers.GetValueOrDefault(value);
 

@@ -38,7 +38,7 @@ internal sealed class TapSession : IDisposable
     public string Role { get; }
 
     /// <summary>The optimised graph the session runs (to check which fusions applied).</summary>
-    public Graph Graph => _session.Graph;
+    public Runtime.Graphs.Graph Graph => _session.Graph;
 
     public IReadOnlyList<ValueInfo> Inputs => _session.Inputs;
 
