@@ -18,8 +18,9 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
 
     /// <summary>Pushes <paramref name="model"/>; <paramref name="signingKey"/> null sends it unsigned.</summary>
     /// <param name="validation">A <see cref="ValidationSet.Pack"/> object the device must pass before swapping, or null.</param>
+    /// <param name="distillation">A <see cref="DistillationCheck.Pack"/> object: the gate the model must pass; or null.</param>
     /// <param name="quantize">A <see cref="QuantizeOnArrival.Pack"/> object: the device quantizes the model before validating it; or null.</param>
-    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken, JsonObject? validation = null, JsonObject? quantize = null)
+    public async Task<PushResult> PushAsync(string name, string version, ReadOnlyMemory<byte> model, ECDsa? signingKey, bool force, TimeSpan timeout, CancellationToken cancellationToken, JsonObject? validation = null, JsonObject? quantize = null, JsonObject? distillation = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -31,6 +32,8 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
             manifest["validation"] = validation;
         if (quantize is not null)
             manifest["quantize"] = quantize;
+        if (distillation is not null)
+            manifest["distillation"] = distillation;
         if (signingKey is not null)
             ManifestSigner.Sign(manifest, signingKey);
 

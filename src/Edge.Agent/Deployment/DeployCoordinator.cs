@@ -232,6 +232,7 @@ public sealed class DeployCoordinator(
         string name = manifest.Name, version = manifest.Version.Text;
         bool installed = false;
         string? quantizedSummary = null;
+        DistillationFigures? distillation = null;
         DeployRefusedException? refusal = null;
         try
         {
@@ -258,6 +259,11 @@ public sealed class DeployCoordinator(
             try
             {
                 manifest.Validation?.Check(session);
+                if (manifest.Distillation?.Check(session, registry) is { } metrics)
+                {
+                    distillation = DistillationFigures.From(metrics);
+                    logger.LogInformation("{Model} {Version} passed the distillation gate: {Figures}", name, version, DistillationCheck.Describe(metrics));
+                }
             }
             catch
             {
@@ -284,7 +290,7 @@ public sealed class DeployCoordinator(
                 _finishing.Remove(name);
         }
         if (refusal is null)
-            await states.PublishAsync(name, State(manifest, DeployState.Active) with { Message = quantizedSummary }, cancellationToken);
+            await states.PublishAsync(name, State(manifest, DeployState.Active) with { Message = quantizedSummary, Distillation = distillation }, cancellationToken);
         else
             await ReportFailureAsync(name, version, manifest.TransferId, refusal, cancellationToken);
     }

@@ -42,6 +42,9 @@ public sealed record DeployManifest
     /// <summary>Quantize the received fp32 model on the device before validating it; null to run it as sent.</summary>
     public QuantizeOnArrival? Quantize { get; init; }
 
+    /// <summary>The distillation-aware gate the new session must pass before it goes live; null for none.</summary>
+    public DistillationCheck? Distillation { get; init; }
+
     /// <summary>Cases the new session must pass before it goes live.</summary>
     public ValidationSet? Validation { get; init; }
 
@@ -91,6 +94,7 @@ public sealed record DeployManifest
             Signature = ManifestSignature.From(obj["signature"]),
             Validation = ValidationSet.From(obj["validation"]),
             Quantize = QuantizeOnArrival.From(obj["quantize"]),
+            Distillation = DistillationCheck.From(obj["distillation"]),
             SignedBytes = CanonicalJson.Serialize(obj, "signature"),
             Json = Encoding.UTF8.GetString(utf8),
         };

@@ -13,6 +13,7 @@ public static class DeployRefusal
     public const string HashMismatch = "hash-mismatch";
     public const string InvalidModel = "invalid-model";
     public const string ValidationFailed = "validation-failed";
+    public const string DistillationGate = "distillation-gate";
     public const string Busy = "busy";
     public const string NoPrevious = "no-previous";
     public const string Internal = "internal";

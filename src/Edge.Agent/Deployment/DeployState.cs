@@ -38,6 +38,9 @@ public sealed record DeployState
 
     public string? Message { get; init; }
 
+    /// <summary>The distillation gate's figures on <c>active</c> when the deploy had a gate (a refusal names them in its message).</summary>
+    public DistillationFigures? Distillation { get; init; }
+
     public DateTimeOffset Time { get; init; } = DateTimeOffset.UtcNow;
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);

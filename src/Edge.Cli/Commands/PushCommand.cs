@@ -3,6 +3,7 @@ using Edge.Agent.Deployment;
 using Edge.Agent.Mqtt;
 using Edge.Quantization;
 using Edge.Quantization.Calibration;
+using Edge.Quantization.Distillation;
 
 namespace Edge.Cli.Commands;
 
@@ -28,8 +29,15 @@ public static class PushCommand
         quantizeFormat.AcceptOnlyFromAmong("qdq", "qoperator");
         var method = new Option<string>("--calibration-method") { Description = "With --quantize static: minmax, percentile or entropy.", DefaultValueFactory = _ => "minmax" };
         method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var distillation = new Option<string?>("--distillation") { Description = "Distillation gate: folder with inputs.pb and labels.pb and/or teacher_logits.pb the model is measured on before it goes live." };
+        var teacher = new Option<string?>("--teacher") { Description = "With --distillation: a model live on the device whose logits are the teacher's." };
+        var temperature = new Option<double>("--temperature") { Description = "With --distillation: softmax temperature of the KL divergence.", DefaultValueFactory = _ => 1 };
+        var minAgreement = new Option<double?>("--min-agreement") { Description = "With --distillation: lowest top-1 agreement with the teacher, 0..1." };
+        var maxKl = new Option<double?>("--max-kl") { Description = "With --distillation: highest mean KL(teacher || student) in nats." };
+        var minStudentAccuracy = new Option<double?>("--min-student-accuracy") { Description = "With --distillation: lowest accuracy on the set's labels, 0..1." };
         var command = new Command("push", "Push a model to a device over MQTT and wait until it is active.")
-            { model, name, version, key, force, validation, atol, rtol, quantize, calibration, perChannel, quantizeFormat, method };
+            { model, name, version, key, force, validation, atol, rtol, quantize, calibration, perChannel, quantizeFormat, method,
+              distillation, teacher, temperature, minAgreement, maxKl, minStudentAccuracy };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandGuard.RunAsync(async () =>
         {
@@ -43,13 +51,23 @@ public static class PushCommand
             var client = new DeployClient(mqtt, new Topics(deviceId)) { Progress = ProgressBar.Draw };
             var validationSet = parse.GetValue(validation) is { } dir ? ValidationSet.Pack(dir, parse.GetValue(atol), parse.GetValue(rtol)) : null;
             var quantizeRequest = parse.GetValue(quantize) is { } mode ? PackQuantize(mode, parse.GetValue(calibration), parse.GetValue(perChannel), parse.GetValue(quantizeFormat)!, parse.GetValue(method)!) : null;
+            var gate = parse.GetValue(distillation) is { } gateFolder ? PackGate(gateFolder, parse.GetValue(teacher), new DistillationThresholds
+            {
+                Temperature = parse.GetValue(temperature),
+                MinTop1Agreement = parse.GetValue(minAgreement),
+                MaxKlDivergence = parse.GetValue(maxKl),
+                MinAccuracy = parse.GetValue(minStudentAccuracy),
+            }) : null;
             var result = await client.PushAsync(parse.GetValue(name)!, parse.GetValue(version)!, bytes, signingKey, parse.GetValue(force),
-                TimeSpan.FromSeconds(parse.GetValue(broker.Timeout)), cancellationToken, validationSet, quantizeRequest);
+                TimeSpan.FromSeconds(parse.GetValue(broker.Timeout)), cancellationToken, validationSet, quantizeRequest, gate);
             ProgressBar.End();
             var state = result.FinalState;
             if (result.IsActive)
             {
-                Console.WriteLine($"{parse.GetValue(name)} {state.Version} is active on {deviceId}");
+                Console.WriteLine($"{parse.GetValue(name)} {state.Version} is active on {deviceId}" + (state.Message is null ? "" : $" ({state.Message})"));
+                if (state.Distillation is { } d)
+                    Console.WriteLine($"distillation gate: top-1 agreement {d.Top1Agreement:P1}, KL {d.KlDivergence:0.####} at T={d.Temperature:0.##}" +
+                        (d.Accuracy is { } a ? $", accuracy {a:P1}" : "") + $" over {d.Samples} samples");
                 return ExitCodes.Success;
             }
             Console.Error.WriteLine($"edge: {deviceId} refused {parse.GetValue(name)} {state.Version} ({state.Reason}): {state.Message}" +
@@ -57,6 +75,18 @@ public static class PushCommand
             return ExitCodes.Refused;
         }));
         return command;
+    }
+
+    private static System.Text.Json.Nodes.JsonObject PackGate(string folder, string? teacher, DistillationThresholds thresholds)
+    {
+        try
+        {
+            return DistillationCheck.Pack(folder, thresholds, teacher);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--distillation: {e.Message}");
+        }
     }
 
     private static System.Text.Json.Nodes.JsonObject PackQuantize(string mode, string? calibration, bool perChannel, string format, string method)
