@@ -25,7 +25,7 @@ public sealed record DistillationThresholds
             throw new ArgumentException($"minTop1Agreement must be within [0, 1], got {a}");
         if (MinAccuracy is { } m && !(m >= 0 && m <= 1))
             throw new ArgumentException($"minAccuracy must be within [0, 1], got {m}");
-        if (MaxKlDivergence is { } k && !(k >= 0) )
+        if (MaxKlDivergence is { } k && !(k >= 0))
             throw new ArgumentException($"maxKlDivergence must be 0 or more, got {k}");
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
             throw new ArgumentException($"temperature must be a positive finite number, got {Temperature}");

@@ -1,6 +1,8 @@
 using Edge.Runtime.Graphs;
 using Edge.Runtime.Planning;
 using Edge.Runtime.Tensors;
+// Edge.Quantization.Graph is a namespace of the quantizer: the runtime's graph type goes by an alias here.
+using RuntimeGraph = Edge.Runtime.Graphs.Graph;
 
 namespace Edge.Quantization.Reporting;
 
@@ -10,7 +12,7 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, Node> _producers;
     private readonly Dictionary<string, List<Node>> _consumers;
 
-    public GraphIndex(Runtime.Graphs.Graph graph)
+    public GraphIndex(RuntimeGraph graph)
     {
         GraphSorter.Sort(graph);
         Graph = graph;
@@ -18,7 +20,7 @@ internal sealed class GraphIndex
         _consumers = graph.MapConsumers();
     }
 
-    public Runtime.Graphs.Graph Graph { get; }
+    public RuntimeGraph Graph { get; }
 
     public Node? Producer(string value) => value.Length == 0 ? null : _producers.GetValueOrDefault(value);
 

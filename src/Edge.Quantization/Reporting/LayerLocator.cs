@@ -141,7 +141,7 @@ internal static class LayerLocator
         return Site(index, node, LayerScheme.QOperator, quantized, quant, paramBytes, tap, bias, activationIncluded, output);
     }
 
-    private static LayerSite Site(GraphIndex index, Node node, LayerScheme scheme, Tensor quantized, QuantParams? quant, long paramBytes,
+    private static LayerSite Site(GraphIndex index, Node node, LayerScheme scheme, Tensor quantized, ScaleZeroPoint? quant, long paramBytes,
         OutputTap tap, bool bias, bool activationIncluded, string output)
     {
         var shape = quantized.Shape.ToArray();
@@ -201,7 +201,7 @@ internal static class LayerLocator
     }
 
     /// <summary>Constant scale and zero point (absent zero point = 0); null when either is computed at run time.</summary>
-    private static QuantParams? Params(GraphIndex index, string scale, string zeroPoint, long axis, int rank)
+    private static ScaleZeroPoint? Params(GraphIndex index, string scale, string zeroPoint, long axis, int rank)
     {
         var s = index.Constant(scale);
         var z = zeroPoint.Length == 0 ? null : index.Constant(zeroPoint);
@@ -210,14 +210,14 @@ internal static class LayerLocator
         return Quant(s, z, rank > 0 && axis < 0 ? (int)axis + rank : (int)axis);
     }
 
-    private static QuantParams Quant(Tensor scale, Tensor? zeroPoint, int axis) =>
+    private static ScaleZeroPoint Quant(Tensor scale, Tensor? zeroPoint, int axis) =>
         new(scale.AsSpan<float>().ToArray(), zeroPoint?.ToInt64Array() ?? [0], axis);
 
     private static long ParamBytes(GraphIndex index, Node dq) =>
         (index.Constant(dq.Input(1))?.ByteLength ?? 0) + (index.Constant(dq.Input(2))?.ByteLength ?? 0);
 
     /// <summary>A per-tensor zero point at the bottom of the quantized range: the quantizer clamps negatives, a Relu.</summary>
-    private static bool SaturatesAtZero(QuantParams quant, DataType type) =>
+    private static bool SaturatesAtZero(ScaleZeroPoint quant, DataType type) =>
         !quant.PerChannel && quant.ZeroPoints[0] == (type == DataType.Int8 ? -128 : 0) && type is DataType.Int8 or DataType.UInt8;
 
     /// <summary>MatMul-like weights are [K, N] (QGemm/Gemm unless transB): the canonical layout puts N first.</summary>
@@ -312,7 +312,7 @@ internal static class LayerLocator
         }
 
         public LayerSite Site(GraphIndex index, Node node, LayerScheme scheme, int[] shape, float[]? weights, float[]? unfolded, DataType weightType, long weightBytes,
-            QuantParams? quant, OutputTap tap, bool activationIncluded) => new()
+            ScaleZeroPoint? quant, OutputTap tap, bool activationIncluded) => new()
         {
             Node = node,
             Scheme = scheme,

@@ -27,7 +27,7 @@ internal sealed record LayerSite
     /// <summary>Bytes of the stored weight, its scales and zero points.</summary>
     public required long WeightBytes { get; init; }
 
-    public QuantParams? WeightQuant { get; init; }
+    public ScaleZeroPoint? WeightQuant { get; init; }
 
     /// <summary>Where the quantized model's float reading of this layer's result is.</summary>
     public required OutputTap Tap { get; init; }

@@ -3,6 +3,7 @@ using Edge.Runtime;
 using Edge.Runtime.Graphs;
 using Edge.Runtime.Sessions;
 using Edge.Runtime.Tensors;
+using RuntimeGraph = Edge.Runtime.Graphs.Graph;
 
 namespace Edge.Quantization.Reporting;
 
@@ -38,7 +39,7 @@ internal sealed class TapSession : IDisposable
     public string Role { get; }
 
     /// <summary>The optimised graph the session runs (to check which fusions applied).</summary>
-    public Runtime.Graphs.Graph Graph => _session.Graph;
+    public RuntimeGraph Graph => _session.Graph;
 
     public IReadOnlyList<ValueInfo> Inputs => _session.Inputs;
 

@@ -1,7 +1,7 @@
 namespace Edge.Quantization.Reporting;
 
 /// <summary>Scale and zero point of a quantized tensor: one value each (per tensor) or one per index along <see cref="Axis"/>.</summary>
-internal sealed record QuantParams(float[] Scales, long[] ZeroPoints, int Axis)
+internal sealed record ScaleZeroPoint(float[] Scales, long[] ZeroPoints, int Axis)
 {
     public bool PerChannel => Scales.Length > 1;
 
