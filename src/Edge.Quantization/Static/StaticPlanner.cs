@@ -102,13 +102,14 @@ internal static class StaticPlanner
                 channels = weights.Shape[1];
                 break;
         }
-        if (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0
-            && graph.FloatInitializer(node.Input[2]) is not { } bias)
-            return "bias is not a constant float initializer";
-        if (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0
-            && graph.FloatInitializer(node.Input[2])!.ElementCount != channels)
-            return "bias does not hold one value per output channel";
-        return null;
+        if (node.OpType == "MatMul" || node.Input.Count <= 2 || node.Input[2].Length == 0)
+            return null;
+        return graph.FloatInitializer(node.Input[2]) switch
+        {
+            null => "bias is not a constant float initializer",
+            { ElementCount: var count } when count != channels => "bias does not hold one value per output channel",
+            _ => null,
+        };
     }
 
     private static string FloatReason(NodeProto node) => node.OpType switch
