@@ -15,6 +15,7 @@ root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(InferCommand.Create());
 root.Subcommands.Add(RollbackCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(QuantizeCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

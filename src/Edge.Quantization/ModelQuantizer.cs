@@ -2,6 +2,7 @@ using Edge.Onnx;
 using Edge.Onnx.Protos;
 using Edge.Quantization.Dynamic;
 using Edge.Quantization.Graph;
+using Edge.Quantization.Preprocessing;
 using Edge.Quantization.Static;
 using Edge.Runtime;
 using Edge.Runtime.Graphs;
@@ -41,6 +42,7 @@ public static class ModelQuantizer
         var graph = new GraphEditor(copy);
         NameUnnamedNodes(graph);
         CheckExcludedNodes(graph, options.ExcludedNodes);
+        ConstantLifter.Lift(graph);
         graph.SortTopologically();
 
         var decisions = options.Mode == QuantizationMode.Dynamic

@@ -48,7 +48,8 @@ internal static class CalibrationRunner
                 }
                 foreach (var (tensor, calibrator) in calibrators)
                 {
-                    var value = batch.TryGetValue(tensor, out var input) ? input : results[tensor];
+                    if (!batch.TryGetValue(tensor, out var value) && !results.TryGetValue(tensor, out value))
+                        throw new QuantizationException($"calibration: the runtime did not produce tensor '{tensor}'");
                     if (value.Type != DataType.Float32)
                         throw new QuantizationException($"tensor '{tensor}' is {value.Type.OnnxName()}, not float: it cannot be calibrated");
                     calibrator.Collect(value.AsSpan<float>());

@@ -5,7 +5,7 @@ namespace Edge.Quantization.Calibration;
 /// and non-negative values. When a value beyond the limit arrives the limit doubles and pairs of
 /// bins merge, so memory stays fixed however many batches come. Exact zeros (the Relu floor) are
 /// counted apart in <see cref="Zeros"/>: every range holds 0 exactly, so they say nothing about
-/// where to clip.
+/// where to clip. NaN and infinities are ignored.
 /// </summary>
 internal sealed class Histogram
 {
@@ -32,7 +32,7 @@ internal sealed class Histogram
         float peak = 0;
         foreach (float v in values)
         {
-            if (float.IsNaN(v))
+            if (!float.IsFinite(v))
                 continue;
             peak = Math.Max(peak, Math.Abs(v));
             Min = Math.Min(Min, v);
@@ -44,7 +44,7 @@ internal sealed class Histogram
             Widen();
         foreach (float v in values)
         {
-            if (float.IsNaN(v))
+            if (!float.IsFinite(v))
                 continue;
             Count++;
             if (v == 0)

@@ -1,6 +1,6 @@
 namespace Edge.Quantization.Calibration;
 
-/// <summary>The smallest and largest value seen: nothing is clipped, outliers widen the step.</summary>
+/// <summary>The smallest and largest finite value seen: nothing is clipped, outliers widen the step.</summary>
 public sealed class MinMaxCalibrator : ICalibrator
 {
     private float _min = float.PositiveInfinity;
@@ -10,7 +10,7 @@ public sealed class MinMaxCalibrator : ICalibrator
     {
         foreach (float v in values)
         {
-            if (float.IsNaN(v))
+            if (!float.IsFinite(v))
                 continue;
             if (v < _min) _min = v;
             if (v > _max) _max = v;

@@ -29,8 +29,8 @@ internal static class QOperatorEmitter
         }
 
         // Tensors the int8 ops produce; the rest of the quantized tensors come from float producers.
-        var producedInInt8 = new HashSet<string>(plan.Layers.Select(l => l.Output).Concat(plan.PassThrough.Select(p => p.Output[0])), StringComparer.Ordinal);
-        var replaced = new HashSet<NodeProto>(plan.Layers.SelectMany(l => new[] { l.Node, l.Activation }).OfType<NodeProto>().Concat(plan.PassThrough), ReferenceEqualityComparer.Instance);
+        var producedInInt8 = new HashSet<string>(plan.Layers.Select(l => l.Output).Concat(plan.PassThrough.Concat(plan.Operators).Select(p => p.Output[0])), StringComparer.Ordinal);
+        var replaced = new HashSet<NodeProto>(plan.Layers.SelectMany(l => new[] { l.Node, l.Activation }).OfType<NodeProto>().Concat(plan.PassThrough).Concat(plan.Operators), ReferenceEqualityComparer.Instance);
 
         foreach (string tensor in plan.ParameterSource.Keys.Where(t => !producedInInt8.Contains(t)))
         {
@@ -67,6 +67,12 @@ internal static class QOperatorEmitter
             }
         }
 
+        foreach (var op in plan.Operators)
+        {
+            EmitOperator(graph, op, t => quantizedName[t], Params);
+            graph.GraphProto.Node.Remove(op);
+        }
+
         foreach (var op in plan.PassThrough)
         {
             op.Input[0] = quantizedName[op.Input[0]];
@@ -87,6 +93,45 @@ internal static class QOperatorEmitter
                 continue;
             var (scale, zeroPoint) = Params(tensor);
             graph.AddNode("DequantizeLinear", tensor + "_DequantizeLinear", [quantizedName[tensor], scale, zeroPoint], [tensor]);
+        }
+    }
+
+    /// <summary>Add/Mul/Concat/GlobalAveragePool as the com.microsoft int8 ops ONNX Runtime's quantizer emits.</summary>
+    private static void EmitOperator(GraphEditor graph, NodeProto op, Func<string, string> quantized, Func<string, (string Scale, string ZeroPoint)> parameters)
+    {
+        graph.EnsureOpsetImport("com.microsoft", 1);
+        string output = op.Output[0];
+        var (yScale, yZero) = parameters(output);
+        string name = op.Name + "_quant";
+        switch (op.OpType)
+        {
+            case "Add" or "Mul":
+            {
+                var (aScale, aZero) = parameters(op.Input[0]);
+                var (bScale, bZero) = parameters(op.Input[1]);
+                graph.AddNode(op.OpType == "Add" ? "QLinearAdd" : "QLinearMul", name,
+                    [quantized(op.Input[0]), aScale, aZero, quantized(op.Input[1]), bScale, bZero, yScale, yZero], [quantized(output)], "com.microsoft");
+                break;
+            }
+            case "GlobalAveragePool":
+            {
+                var (xScale, xZero) = parameters(op.Input[0]);
+                var node = graph.AddNode("QLinearGlobalAveragePool", name, [quantized(op.Input[0]), xScale, xZero, yScale, yZero], [quantized(output)], "com.microsoft");
+                node.Attribute.Add(GraphEditor.IntAttribute("channels_last", 0));
+                break;
+            }
+            default:
+            {
+                var inputs = new List<string> { yScale, yZero };
+                foreach (string input in op.Input)
+                {
+                    var (scale, zero) = parameters(input);
+                    inputs.AddRange([quantized(input), scale, zero]);
+                }
+                var node = graph.AddNode("QLinearConcat", name, inputs, [quantized(output)], "com.microsoft");
+                node.Attribute.Add(GraphEditor.IntAttribute("axis", GraphEditor.GetInt(op, "axis", 0)));
+                break;
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ internal sealed class StaticPlan
     /// <summary>MaxPool/Flatten/Reshape/… whose input is quantized: they run on the int8 data with the input's parameters.</summary>
     public List<NodeProto> PassThrough { get; } = [];
 
+    /// <summary>Add/Mul/Concat/GlobalAveragePool whose data inputs are all quantized: int8 ops with their own calibrated output.</summary>
+    public List<NodeProto> Operators { get; } = [];
+
     /// <summary>Every quantized float tensor → the tensor whose calibrated parameters it shares (itself when calibrated).</summary>
     public Dictionary<string, string> ParameterSource { get; } = new(StringComparer.Ordinal);
 

@@ -6,8 +6,9 @@ namespace Edge.Quantization.Static;
 
 /// <summary>
 /// Decides, node by node in topological order, what runs on int8: Conv/Gemm/MatMul with constant
-/// weights (plus their Relu/Clip), and the data-movement ops fed by int8 data. Everything else stays
-/// float, with the reason recorded.
+/// weights (plus their Relu/Clip), the data-movement ops fed by int8 data, and Add/Mul/Concat/
+/// GlobalAveragePool whose inputs are all int8 already. Everything else stays float, with the
+/// reason recorded.
 /// </summary>
 internal static class StaticPlanner
 {
@@ -55,6 +56,15 @@ internal static class StaticPlanner
                 plan.Decisions.Add(new NodeDecision(node.Name, node.OpType, true, "moves int8 data (input's parameters)"));
                 continue;
             }
+            if (node.OpType is "Add" or "Mul" or "Concat" or "GlobalAveragePool" && node.Domain is "" or "ai.onnx"
+                && node.Input.Count > 0 && node.Input.All(plan.ParameterSource.ContainsKey))
+            {
+                // Only where every input already is int8: then the op saves a dequantize/quantize round trip.
+                plan.Operators.Add(node);
+                plan.ParameterSource[node.Output[0]] = node.Output[0];
+                plan.Decisions.Add(new NodeDecision(node.Name, node.OpType, true, "int8 inputs and output"));
+                continue;
+            }
             plan.Decisions.Add(new NodeDecision(node.Name, node.OpType, false, FloatReason(node)));
         }
         return plan;
@@ -92,13 +102,14 @@ internal static class StaticPlanner
                 channels = weights.Shape[1];
                 break;
         }
-        if (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0
-            && graph.FloatInitializer(node.Input[2]) is not { } bias)
-            return "bias is not a constant float initializer";
-        if (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0
-            && graph.FloatInitializer(node.Input[2])!.ElementCount != channels)
-            return "bias does not hold one value per output channel";
-        return null;
+        if (node.OpType == "MatMul" || node.Input.Count <= 2 || node.Input[2].Length == 0)
+            return null;
+        return graph.FloatInitializer(node.Input[2]) switch
+        {
+            null => "bias is not a constant float initializer",
+            { ElementCount: var count } when count != channels => "bias does not hold one value per output channel",
+            _ => null,
+        };
     }
 
     private static string FloatReason(NodeProto node) => node.OpType switch
@@ -106,10 +117,11 @@ internal static class StaticPlanner
         "Softmax" or "LogSoftmax" => "precision-sensitive (exponentials): kept float",
         "LayerNormalization" or "BatchNormalization" or "InstanceNormalization" => "normalization: kept float (int8 would lose its precision)",
         "Erf" or "Gelu" or "Tanh" or "Sigmoid" or "Sqrt" or "Pow" or "Div" or "Exp" or "Log" => "nonlinear math: no int8 kernel, kept float",
-        "Add" or "Sub" or "Mul" or "Relu" or "Clip" or "LeakyRelu" => "cheap elementwise op: Q/DQ around it would cost more than it saves",
+        "Add" or "Mul" or "Concat" or "GlobalAveragePool" => "an input is float: Q/DQ around it would cost more than it saves",
+        "Sub" or "Relu" or "Clip" or "LeakyRelu" => "cheap elementwise op: Q/DQ around it would cost more than it saves",
         "MaxPool" or "Flatten" or "Reshape" or "Transpose" or "Squeeze" or "Unsqueeze" => "its input is float: nothing to gain",
-        "Constant" or "Shape" or "Gather" or "Concat" or "ConstantOfShape" or "Cast" or "Slice" or "Expand" or "Identity" => "shape/constant plumbing: tiny, kept float",
-        "ReduceMean" or "ReduceSum" or "GlobalAveragePool" or "AveragePool" => "reduction: kept float",
+        "Constant" or "Shape" or "Gather" or "ConstantOfShape" or "Cast" or "Slice" or "Expand" or "Identity" => "shape/constant plumbing: tiny, kept float",
+        "ReduceMean" or "ReduceSum" or "AveragePool" => "reduction: kept float",
         _ => $"no int8 form for {node.OpType} here: kept float",
     };
 }

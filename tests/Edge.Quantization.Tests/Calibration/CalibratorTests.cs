@@ -84,4 +84,17 @@ public sealed class CalibratorTests
         var error = Assert.Throws<QuantizationException>(() => new PercentileCalibrator(0));
         Assert.Contains("--percentile", error.Message);
     }
+
+    [Fact]
+    public void HistogramCalibratorsSurviveZeroBatchesAndNonFiniteValues()
+    {
+        foreach (var calibrator in new ICalibrator[] { new EntropyCalibrator(), new PercentileCalibrator(99.99), new MinMaxCalibrator() })
+        {
+            calibrator.Collect(new float[64]);
+            calibrator.Collect([float.PositiveInfinity, float.NaN, 2f, 0.5f, -1f]);
+
+            var range = calibrator.ComputeRange();
+            Assert.True(range.Min >= -1f && range.Max <= 2f && range.Max > 0, $"{calibrator.GetType().Name}: {range}");
+        }
+    }
 }
