@@ -12,26 +12,6 @@ public static class OnnxModelWriter
     /// <summary>Writes one TensorProto file.</summary>
     public static void WriteTensor(TensorProto tensor, string path) => WriteAtomic(tensor, path);
 
-    /// <summary>Writes bytes atomically (temp file, fsync, rename).</summary>
-    public static void WriteAtomic(IMessage message, string path)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                message.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    /// <summary>Writes a message atomically (temp file, fsync, rename).</summary>
+    public static void WriteAtomic(IMessage message, string path) => AtomicFile.Write(path, message.WriteTo);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Edge.Onnx;
 
 namespace Edge.Agent.Store;
 
@@ -17,22 +18,9 @@ public static partial class DurableFile
     /// <summary>Writes <paramref name="path"/> atomically with what <paramref name="write"/> puts into the stream.</summary>
     public static void Write(string path, Action<Stream> write)
     {
+        AtomicFile.Write(path, write);
+        // The rename itself must survive a power cut too.
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
         SyncFolder(folder);
     }
 

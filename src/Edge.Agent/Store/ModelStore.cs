@@ -51,25 +51,21 @@ public sealed class ModelStore
     /// <summary>Writes a version durably; it is not current until <see cref="SetCurrent"/>.</summary>
     /// <param name="write">Writes the model bytes; if it throws, nothing of this version remains.</param>
     public string Install(string name, string version, Action<Stream> write, string? manifestJson = null)
-    {
-        string folder = Path.Combine(Root, name, version);
-        lock (_lock)
-        {
-            Directory.CreateDirectory(folder);
-            DurableFile.SyncFolder(Path.Combine(Root, name));
-            if (manifestJson is not null)
-                DurableFile.WriteAllText(Path.Combine(folder, ManifestFileName), manifestJson);
-            // The model is renamed in last: its presence is what makes the version complete.
-            DurableFile.Write(Path.Combine(folder, ModelFileName), write);
-            return Path.Combine(folder, ModelFileName);
-        }
-    }
+        => InstallWith(name, version, manifestJson, model => DurableFile.Write(model, write));
 
     /// <summary>
     /// Installs a version by moving <paramref name="fsyncedSource"/> (already flushed to disk, on the
     /// store's file system) into place: a verified transfer becomes the model without being copied.
     /// </summary>
     public string InstallByMove(string name, string version, string fsyncedSource, string? manifestJson = null)
+        => InstallWith(name, version, manifestJson, model =>
+        {
+            File.Move(fsyncedSource, model, overwrite: true);
+            DurableFile.SyncFolder(Path.GetDirectoryName(model)!);
+        });
+
+    /// <summary>The version folder and its manifest first; <paramref name="placeModel"/> last, since the model's presence is what makes the version complete.</summary>
+    private string InstallWith(string name, string version, string? manifestJson, Action<string> placeModel)
     {
         string folder = Path.Combine(Root, name, version);
         lock (_lock)
@@ -78,11 +74,9 @@ public sealed class ModelStore
             DurableFile.SyncFolder(Path.Combine(Root, name));
             if (manifestJson is not null)
                 DurableFile.WriteAllText(Path.Combine(folder, ManifestFileName), manifestJson);
-            string target = Path.Combine(folder, ModelFileName);
-            // The model is renamed in last, as in Install: its presence is what makes the version complete.
-            File.Move(fsyncedSource, target, overwrite: true);
-            DurableFile.SyncFolder(folder);
-            return target;
+            string model = Path.Combine(folder, ModelFileName);
+            placeModel(model);
+            return model;
         }
     }
 

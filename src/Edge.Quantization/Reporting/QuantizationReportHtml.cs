@@ -40,24 +40,7 @@ public static class QuantizationReportHtml
     public static void Write(QuantizationReport report, string path)
     {
         string html = Render(report);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(new UTF8Encoding(false).GetBytes(html));
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        Edge.Onnx.AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(html)));
     }
 
     private static XElement Page(QuantizationReport report)

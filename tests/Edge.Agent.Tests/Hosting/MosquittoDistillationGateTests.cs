@@ -15,38 +15,25 @@ namespace Edge.Agent.Tests.Hosting;
 /// The distillation-aware gate on a real deploy: the teacher CNN lives on the device, its int8 student
 /// (PyTorch's per-channel PTQ) passes, the same model with one weight scale ×10 is refused and the good one keeps serving.
 /// </summary>
-public sealed class MosquittoDistillationGateTests : IAsyncLifetime
+public sealed class MosquittoDistillationGateTests : AgentOnMosquitto
 {
     private const int Samples = 120;
-    private readonly TempFolder _folder = new();
-    private readonly System.Security.Cryptography.ECDsa _trusted = TestKeys.New();
-    private MosquittoBroker _broker = null!;
-    private TestAgent _agent = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
-        _agent = await TestAgent.StartAsync(_broker.Url, [TestKeys.WritePublic(_trusted, _folder.File("trusted.pub.pem"))]);
-        var teacher = await Client().PushAsync("teacher", "1.0", File.ReadAllBytes(Fixture("teacher_cnn", "model.onnx")), _trusted, false, TimeSpan.FromSeconds(30), default);
+        await base.InitializeAsync();
+        var teacher = await Client().PushAsync("teacher", "1.0", File.ReadAllBytes(Fixture("teacher_cnn", "model.onnx")), Trusted, false, TimeSpan.FromSeconds(30), default);
         Assert.True(teacher.IsActive, $"{teacher.FinalState.Reason}: {teacher.FinalState.Message}");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        await _broker.DisposeAsync();
-        _trusted.Dispose();
-        _folder.Dispose();
-    }
-
-    private DeployClient Client() => new(_agent.Client, _agent.Topics);
+    private DeployClient Client() => new(Device.Client, Device.Topics);
 
     private static string Fixture(string name, string file) => Path.Combine(RepositoryPaths.Fixtures, name, file);
 
     /// <summary>The first samples of the teacher's test split, with labels; teacher logits only when asked.</summary>
     private string GateSet(bool withTeacherLogits)
     {
-        string folder = _folder.File(withTeacherLogits ? "set-logits" : "set");
+        string folder = Keys.File(withTeacherLogits ? "set-logits" : "set");
         Directory.CreateDirectory(folder);
         var inputs = First(TensorProtoConverter.ToTensor(OnnxModelReader.ReadTensor(Fixture("teacher_cnn", "test_split/inputs.pb")), "inputs"));
         var labels = First(TensorProtoConverter.ToTensor(OnnxModelReader.ReadTensor(Fixture("teacher_cnn", "test_split/labels.pb")), "labels"));
@@ -91,7 +78,7 @@ public sealed class MosquittoDistillationGateTests : IAsyncLifetime
     public async Task Int8_student_measured_against_the_teacher_on_the_device_goes_live_with_its_figures()
     {
         var gate = DistillationCheck.Pack(GateSet(withTeacherLogits: false), Thresholds, teacherModel: "teacher");
-        var result = await Client().PushAsync("digits", "2.0", File.ReadAllBytes(Fixture("ptq_per_channel", "model.onnx")), _trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
+        var result = await Client().PushAsync("digits", "2.0", File.ReadAllBytes(Fixture("ptq_per_channel", "model.onnx")), Trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
 
         Assert.True(result.IsActive, $"{result.FinalState.Reason}: {result.FinalState.Message}");
         var figures = result.FinalState.Distillation!;
@@ -99,31 +86,31 @@ public sealed class MosquittoDistillationGateTests : IAsyncLifetime
         Assert.InRange(figures.Top1Agreement, 0.95, 1.0);
         Assert.InRange(figures.Accuracy!.Value, 0.9, 1.0);
         Assert.InRange(figures.KlDivergence, 0, 0.05);
-        Assert.Equal("2.0", _agent.Agent.Models.Get("digits")!.Version.Text);
+        Assert.Equal("2.0", Device.Agent.Models.Get("digits")!.Version.Text);
     }
 
     [Fact]
     public async Task Broken_quantization_is_refused_by_the_gate_and_the_active_model_keeps_serving()
     {
         var gate = DistillationCheck.Pack(GateSet(withTeacherLogits: true), Thresholds);
-        var result = await Client().PushAsync("digits", "2.0", BrokenStudent(), _trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
+        var result = await Client().PushAsync("digits", "2.0", BrokenStudent(), Trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
 
         Assert.False(result.IsActive);
         Assert.Equal(DeployRefusal.DistillationGate, result.FinalState.Reason);
         Assert.Contains("top-1 agreement", result.FinalState.Message);
-        Assert.Equal("1.0", _agent.Agent.Models.Get("digits")!.Version.Text);
-        Assert.Equal(["1.0"], _agent.Agent.Store.Versions("digits"));
-        await _agent.AssertServesSampleAsync();
+        Assert.Equal("1.0", Device.Agent.Models.Get("digits")!.Version.Text);
+        Assert.Equal(["1.0"], Device.Agent.Store.Versions("digits"));
+        await Device.AssertServesSampleAsync();
     }
 
     [Fact]
     public async Task Gate_naming_a_teacher_that_is_not_live_is_refused()
     {
         var gate = DistillationCheck.Pack(GateSet(withTeacherLogits: false), Thresholds, teacherModel: "no-such-teacher");
-        var result = await Client().PushAsync("digits", "2.0", File.ReadAllBytes(Fixture("ptq_per_channel", "model.onnx")), _trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
+        var result = await Client().PushAsync("digits", "2.0", File.ReadAllBytes(Fixture("ptq_per_channel", "model.onnx")), Trusted, false, TimeSpan.FromSeconds(30), default, distillation: gate);
 
         Assert.Equal(DeployRefusal.DistillationGate, result.FinalState.Reason);
         Assert.Contains("'no-such-teacher' is not live", result.FinalState.Message);
-        await _agent.AssertServesSampleAsync();
+        await Device.AssertServesSampleAsync();
     }
 }

@@ -11,46 +11,28 @@ using Edge.Runtime.Tests;
 namespace Edge.Agent.Tests.Hosting;
 
 /// <summary>A distilled fp32 student pushed with <c>quantize</c> is quantized by the device, then validated and served as int8.</summary>
-public sealed class MosquittoQuantizeOnArrivalTests : IAsyncLifetime
+public sealed class MosquittoQuantizeOnArrivalTests : AgentOnMosquitto
 {
-    private readonly TempFolder _keys = new();
-    private readonly System.Security.Cryptography.ECDsa _trusted = TestKeys.New();
-    private MosquittoBroker _broker = null!;
-    private TestAgent _agent = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoBroker.StartAsync();
-        _agent = await TestAgent.StartAsync(_broker.Url, [TestKeys.WritePublic(_trusted, _keys.File("trusted.pub.pem"))]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        await _broker.DisposeAsync();
-        _trusted.Dispose();
-        _keys.Dispose();
-    }
 
     [Fact]
     public async Task Student_pushed_with_static_quantize_is_served_as_the_int8_model_the_device_made()
     {
         string fixture = Path.Combine(RepositoryPaths.Fixtures, "kd_student");
         var quantize = QuantizeOnArrival.Pack(QuantizationMode.Static, Path.Combine(fixture, "calibration"), perChannel: true);
-        var client = new DeployClient(_agent.Client, _agent.Topics);
+        var client = new DeployClient(Device.Client, Device.Topics);
 
-        var result = await client.PushAsync("digits", "2.0", File.ReadAllBytes(Path.Combine(fixture, "model.onnx")), _trusted, false, TimeSpan.FromSeconds(60), default, quantize: quantize);
+        var result = await client.PushAsync("digits", "2.0", File.ReadAllBytes(Path.Combine(fixture, "model.onnx")), Trusted, false, TimeSpan.FromSeconds(60), default, quantize: quantize);
 
         Assert.True(result.IsActive, $"{result.FinalState.Reason}: {result.FinalState.Message}");
         Assert.Contains("quantized on arrival (static qdq per-channel", result.FinalState.Message);
-        string stored = _agent.Agent.Store.ModelPath("digits", "2.0");
+        string stored = Device.Agent.Store.ModelPath("digits", "2.0");
         var ops = OnnxModelReader.ReadModel(stored).Graph.Node.Select(n => n.OpType).ToList();
         Assert.Contains("QuantizeLinear", ops);
         Assert.Contains("DequantizeLinear", ops);
 
         // What the device serves is exactly what its stored int8 model computes, and still reads the digit right.
         var input = OnnxModelReader.ReadTensor(RepoFiles.SampleInput);
-        await using var inference = await InferenceClient.CreateAsync(_agent.Client, _agent.Topics, default);
+        await using var inference = await InferenceClient.CreateAsync(Device.Client, Device.Topics, default);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var served = TensorProtoConverter.ToTensor(Assert.Single(await inference.InferAsync("digits", [input], timeout.Token)), "served").AsSpan<float>().ToArray();
         using var local = InferenceSession.Load(stored);
@@ -66,12 +48,12 @@ public sealed class MosquittoQuantizeOnArrivalTests : IAsyncLifetime
     {
         string fixture = Path.Combine(RepositoryPaths.Fixtures, "mlp_fp32");
         var quantize = QuantizeOnArrival.Pack(QuantizationMode.Dynamic, calibrationFolder: null);
-        var client = new DeployClient(_agent.Client, _agent.Topics);
+        var client = new DeployClient(Device.Client, Device.Topics);
 
-        var result = await client.PushAsync("mlp", "1.0", File.ReadAllBytes(Path.Combine(fixture, "model.onnx")), _trusted, false, TimeSpan.FromSeconds(60), default, quantize: quantize);
+        var result = await client.PushAsync("mlp", "1.0", File.ReadAllBytes(Path.Combine(fixture, "model.onnx")), Trusted, false, TimeSpan.FromSeconds(60), default, quantize: quantize);
 
         Assert.True(result.IsActive, $"{result.FinalState.Reason}: {result.FinalState.Message}");
-        var ops = OnnxModelReader.ReadModel(_agent.Agent.Store.ModelPath("mlp", "1.0")).Graph.Node.Select(n => n.OpType).ToList();
+        var ops = OnnxModelReader.ReadModel(Device.Agent.Store.ModelPath("mlp", "1.0")).Graph.Node.Select(n => n.OpType).ToList();
         Assert.Contains("DynamicQuantizeLinear", ops);
         Assert.Contains("MatMulInteger", ops);
     }
@@ -82,12 +64,12 @@ public sealed class MosquittoQuantizeOnArrivalTests : IAsyncLifetime
         byte[] model = File.ReadAllBytes(RepoFiles.SampleModel);
         var manifest = RawDeploy.Manifest("3.0", model, 8192);
         manifest["quantize"] = new System.Text.Json.Nodes.JsonObject { ["mode"] = "static" };
-        var state = await RawDeploy.RunAsync(_agent, ManifestSigner.Sign(manifest, _trusted), RawDeploy.Chunks(model, 8192));
+        var state = await RawDeploy.RunAsync(Device, ManifestSigner.Sign(manifest, Trusted), RawDeploy.Chunks(model, 8192));
 
         Assert.Equal(DeployState.Failed, state.State);
         Assert.Equal(DeployRefusal.InvalidManifest, state.Reason);
         Assert.Contains("quantize.calibration", state.Message);
-        Assert.Equal("1.0", _agent.Agent.Models.Get("digits")!.Version.Text);
-        await _agent.AssertServesSampleAsync();
+        Assert.Equal("1.0", Device.Agent.Models.Get("digits")!.Version.Text);
+        await Device.AssertServesSampleAsync();
     }
 }
