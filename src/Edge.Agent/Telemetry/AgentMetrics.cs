@@ -55,7 +55,7 @@ public sealed class AgentMetrics : IInferenceObserver
         peakOps.WithLabels("int8").Set(peaks.Int8Gops * 1e9);
         peakOps.WithLabels("fp32").Set(peaks.Fp32Gops * 1e9);
         _deployState = factory.CreateGauge("edge_deploy_state", "1 for each model's latest deploy state, 0 for the other states.", "model", "state");
-        _deployFailures = factory.CreateCounter("edge_deploy_failures_total", "Deploys and rollbacks refused, by model and reason.", "model", "reason");
+        _deployFailures = factory.CreateCounter("edge_deploy_failures_total", "Deploys that ended failed, by model and reason.", "model", "reason");
         _rss = factory.CreateGauge("edge_process_resident_memory_bytes", "Resident set size of the agent process.");
         _gcHeap = factory.CreateGauge("edge_process_gc_heap_bytes", "Bytes in the managed (GC) heap.");
         Registry.AddBeforeCollectCallback(Refresh);
