@@ -164,7 +164,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Configured peaks where the config has them; the rest measured now (bandwidth ~0.1 s, compute ≤ ~60 ms).</summary>
+    /// <summary>Configured peaks where the config has them; the rest measured now (bandwidth ~0.1 s, compute ~30 ms).</summary>
     private DevicePeaks MeasurePeaks(AgentConfig config)
     {
         double bandwidth = config.PeakBandwidthGBps ?? BandwidthProbe.MeasureGBps();
