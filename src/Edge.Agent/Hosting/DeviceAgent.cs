@@ -41,12 +41,15 @@ public sealed class DeviceAgent : IAsyncDisposable
             _logger.LogWarning("Backends {Backends} preferred; this build has the CPU backend only, so models run on cpu", config.Backends);
         Sessions = new RuntimeSessionFactory(new SessionOptions());
         Peaks = MeasurePeaks(config);
-        Metrics = new AgentMetrics(Models, Peaks);
-        var states = new MeteredStatePublisher(new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State")), Metrics);
+        // Without an address to serve them on, the Prometheus metrics (and prometheus-net itself) are not loaded at all.
+        Metrics = config.MetricsListen is null ? null : new AgentMetrics(Models, Peaks);
+        IStatePublisher states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
+        if (Metrics is not null)
+            states = new MeteredStatePublisher(states, Metrics);
         Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Path.Combine(config.StateDir, "transfers"), Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
         Telemetry = new TelemetryCollector(Models, Sessions.Backend, Peaks);
         TelemetryPublisher = new TelemetryPublisher(Telemetry, () => _mqtt, Topics, TimeSpan.FromSeconds(config.TelemetryIntervalSeconds), loggers.CreateLogger("Edge.Agent.Telemetry"));
-        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, new InferenceObservers(Telemetry, Metrics));
+        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Metrics is null ? Telemetry : new InferenceObservers(Telemetry, Metrics));
         _router = new MessageRouter(Topics, Deploys, _inference, new CommandHandler(Deploys), () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"),
             maxQueued: config.Limits.MaxConcurrentInferences * 32);
     }
@@ -66,8 +69,8 @@ public sealed class DeviceAgent : IAsyncDisposable
     /// <summary>The device's roofline peaks (configured, or measured at start).</summary>
     public DevicePeaks Peaks { get; }
 
-    /// <summary>The Prometheus metrics (served when the config has <c>metricsListen</c>).</summary>
-    public AgentMetrics Metrics { get; }
+    /// <summary>The Prometheus metrics, when the config has <c>metricsListen</c>.</summary>
+    public AgentMetrics? Metrics { get; }
 
     /// <summary>The <c>/metrics</c> server, when <c>metricsListen</c> is set.</summary>
     public MetricsEndpoint? MetricsEndpoint { get; private set; }
@@ -104,7 +107,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         foreach (string name in Store.Names())
             ActivateCurrent(name);
         Deploys.ResumeTransfers();
-        if (_config.MetricsListen is { } listen)
+        if (_config.MetricsListen is { } listen && Metrics is not null)
         {
             MetricsEndpoint = Edge.Agent.Telemetry.MetricsEndpoint.Start(listen, Metrics);
             _logger.LogInformation("Prometheus metrics on http://{Address}/metrics", listen);
