@@ -25,6 +25,15 @@ public sealed record AgentConfig
     /// <summary>The device's peak memory bandwidth, when known; otherwise measured at start.</summary>
     public double? PeakBandwidthGBps { get; init; }
 
+    /// <summary>The device's peak int8 throughput in 10⁹ ops/s (<c>peakGops.int8</c>), when known; otherwise measured at start.</summary>
+    public double? PeakInt8Gops { get; init; }
+
+    /// <summary>The device's peak fp32 throughput in 10⁹ ops/s (<c>peakGops.fp32</c>), when known; otherwise measured at start.</summary>
+    public double? PeakFp32Gops { get; init; }
+
+    /// <summary>Where to serve Prometheus metrics (<c>/metrics</c>); null serves none.</summary>
+    public ListenAddress? MetricsListen { get; init; }
+
     public LimitsConfig Limits { get; init; } = new();
 
     /// <summary>How many versions of each model the store keeps (the current one included).</summary>

@@ -14,7 +14,7 @@ public static partial class AgentConfigReader
     private static readonly HashSet<string> TopLevelFields =
     [
         "$schema", "deviceId", "broker", "backends", "stateDir", "trustedKeys", "allowUnsigned",
-        "telemetryIntervalSeconds", "peakBandwidthGBps", "limits", "keepVersions", "models",
+        "telemetryIntervalSeconds", "peakBandwidthGBps", "peakGops", "metricsListen", "limits", "keepVersions", "models",
     ];
 
     /// <summary>Reads <paramref name="path"/>; throws <see cref="ConfigurationException"/> naming the file and field.</summary>
@@ -64,6 +64,7 @@ public static partial class AgentConfigReader
                 if (!KnownBackends.Contains(backends[i]))
                     throw new ConfigurationException($"backends[{i}]", $"unknown backend '{backends[i]}' (known: {string.Join(", ", KnownBackends)})");
 
+            var peakGops = ReadPeakGops(root);
             return new AgentConfig
             {
                 DeviceId = deviceId,
@@ -74,6 +75,9 @@ public static partial class AgentConfigReader
                 AllowUnsigned = OptionalBool(root, "allowUnsigned") ?? false,
                 TelemetryIntervalSeconds = (int)(OptionalInteger(root, "telemetryIntervalSeconds", 1, 86_400) ?? 10),
                 PeakBandwidthGBps = OptionalPositiveNumber(root, "peakBandwidthGBps"),
+                PeakInt8Gops = peakGops.Int8,
+                PeakFp32Gops = peakGops.Fp32,
+                MetricsListen = OptionalString(root, "metricsListen") is { } listen ? ListenAddress.Parse(listen, "metricsListen") : null,
                 Limits = ReadLimits(root),
                 KeepVersions = (int)(OptionalInteger(root, "keepVersions", 2, 100) ?? 3),
                 Models = ReadModels(root, baseDir, checkFiles),
@@ -113,6 +117,18 @@ public static partial class AgentConfigReader
             CaFile = ca is null ? null : ExistingFile(ca, "broker.caFile", baseDir, checkFiles),
             CredentialsFile = credentials is null ? null : ExistingFile(credentials, "broker.credentialsFile", baseDir, checkFiles),
         };
+    }
+
+    private static (double? Int8, double? Fp32) ReadPeakGops(JsonElement root)
+    {
+        if (!root.TryGetProperty("peakGops", out var peaks) || peaks.ValueKind == JsonValueKind.Null)
+            return (null, null);
+        if (peaks.ValueKind != JsonValueKind.Object)
+            throw new ConfigurationException("peakGops", $"expected an object {{ \"int8\": N, \"fp32\": N }}, got {Describe(peaks)}");
+        foreach (var property in peaks.EnumerateObject())
+            if (property.Name is not ("int8" or "fp32"))
+                throw new ConfigurationException($"peakGops.{property.Name}", "unknown field (known: int8, fp32)");
+        return (OptionalPositiveNumber(peaks, "int8", "peakGops."), OptionalPositiveNumber(peaks, "fp32", "peakGops."));
     }
 
     private static LimitsConfig ReadLimits(JsonElement root)
@@ -220,12 +236,12 @@ public static partial class AgentConfigReader
         return n;
     }
 
-    private static double? OptionalPositiveNumber(JsonElement obj, string name)
+    private static double? OptionalPositiveNumber(JsonElement obj, string name, string prefix = "")
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind != JsonValueKind.Number || value.GetDouble() <= 0)
-            throw new ConfigurationException(name, $"expected a positive number, got {Describe(value)}");
+            throw new ConfigurationException(prefix + name, $"expected a positive number, got {Describe(value)}");
         return value.GetDouble();
     }
 

@@ -39,6 +39,9 @@ public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
 
         await mqtt.SubscribeAsync(topics.State(name), token);
         byte[] announcement = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        // The client does not enforce the broker's limit; the broker would just disconnect.
+        if (mqtt.MaximumPacketSize > 0 && announcement.Length + 1024 > mqtt.MaximumPacketSize)
+            throw new MqttSessionException($"the manifest is {announcement.Length} bytes (validation set included); the broker takes packets of at most {mqtt.MaximumPacketSize}: use fewer validation samples");
         int chunks = (int)((model.Length + chunkSize - 1) / chunkSize);
         try
         {

@@ -271,7 +271,7 @@ public sealed class DeployCoordinator(
                 throw;
             }
             // Swap first, then move the pointer: a kill between the two restarts on the old version, never on a broken one.
-            registry.Swap(new LoadedModel(name, manifest.Version, session));
+            registry.Swap(new LoadedModel(name, manifest.Version, session) { Distillation = distillation });
             store.SetCurrent(name, version);
             logger.LogInformation("{Model} {Version} is active", name, version);
         }

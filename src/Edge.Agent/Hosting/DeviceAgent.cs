@@ -40,14 +40,16 @@ public sealed class DeviceAgent : IAsyncDisposable
         if (!config.Backends.Contains("cpu") || config.Backends[0] != "cpu")
             _logger.LogWarning("Backends {Backends} preferred; this build has the CPU backend only, so models run on cpu", config.Backends);
         Sessions = new RuntimeSessionFactory(new SessionOptions());
-        var states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
+        Peaks = MeasurePeaks(config);
+        // Without an address to serve them on, the Prometheus metrics (and prometheus-net itself) are not loaded at all.
+        Metrics = config.MetricsListen is null ? null : new AgentMetrics(Models, Peaks);
+        IStatePublisher states = new MqttStatePublisher(() => _mqtt, Topics, loggers.CreateLogger("Edge.Agent.State"));
+        if (Metrics is not null)
+            states = new MeteredStatePublisher(states, Metrics);
         Deploys = new DeployCoordinator(new DeployChecks(_keys, config.AllowUnsigned, config.Limits.MaxModelBytes), Store, Path.Combine(config.StateDir, "transfers"), Sessions, Models, states, loggers.CreateLogger("Edge.Agent.Deploy"));
-        bool measured = config.PeakBandwidthGBps is null;
-        double peak = config.PeakBandwidthGBps ?? BandwidthProbe.MeasureGBps();
-        _logger.LogInformation("Peak memory bandwidth {GBps:F1} GB/s ({Source})", peak, measured ? "measured" : "from the config");
-        Telemetry = new TelemetryCollector(Models, Sessions.Backend, peak, measured);
+        Telemetry = new TelemetryCollector(Models, Sessions.Backend, Peaks);
         TelemetryPublisher = new TelemetryPublisher(Telemetry, () => _mqtt, Topics, TimeSpan.FromSeconds(config.TelemetryIntervalSeconds), loggers.CreateLogger("Edge.Agent.Telemetry"));
-        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Telemetry);
+        _inference = new InferenceService(Models, config.Limits.MaxConcurrentInferences, Metrics is null ? Telemetry : new InferenceObservers(Telemetry, Metrics));
         _router = new MessageRouter(Topics, Deploys, _inference, new CommandHandler(Deploys), () => _mqtt, loggers.CreateLogger("Edge.Agent.Mqtt"),
             maxQueued: config.Limits.MaxConcurrentInferences * 32);
     }
@@ -63,6 +65,15 @@ public sealed class DeviceAgent : IAsyncDisposable
     public RuntimeSessionFactory Sessions { get; }
 
     public TelemetryCollector Telemetry { get; }
+
+    /// <summary>The device's roofline peaks (configured, or measured at start).</summary>
+    public DevicePeaks Peaks { get; }
+
+    /// <summary>The Prometheus metrics, when the config has <c>metricsListen</c>.</summary>
+    public AgentMetrics? Metrics { get; }
+
+    /// <summary>The <c>/metrics</c> server, when <c>metricsListen</c> is set.</summary>
+    public MetricsEndpoint? MetricsEndpoint { get; private set; }
 
     /// <summary>The connection loop is alive (connected, or retrying a lost broker: a restart would not help then).</summary>
     public bool IsHealthy => _mqtt is { IsRunning: true };
@@ -96,6 +107,11 @@ public sealed class DeviceAgent : IAsyncDisposable
         foreach (string name in Store.Names())
             ActivateCurrent(name);
         Deploys.ResumeTransfers();
+        if (_config.MetricsListen is { } listen && Metrics is not null)
+        {
+            MetricsEndpoint = Edge.Agent.Telemetry.MetricsEndpoint.Start(listen, Metrics);
+            _logger.LogInformation("Prometheus metrics on http://{Address}/metrics", listen);
+        }
 
         var options = MqttClientSettings.Builder(_config.Broker, $"edge-agent-{_config.DeviceId}")
             .WithCleanStart(false)
@@ -141,12 +157,34 @@ public sealed class DeviceAgent : IAsyncDisposable
             await _mqtt.DisposeAsync();
         if (_broker is not null)
             await _broker.DisposeAsync();
+        if (MetricsEndpoint is not null)
+            await MetricsEndpoint.DisposeAsync();
         await Deploys.WhenIdleAsync();
         Deploys.Dispose();
         Models.Dispose();
         _inference.Dispose();
         _keys.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>Configured peaks where the config has them; the rest measured now (bandwidth ~0.1 s, compute ~30 ms).</summary>
+    private DevicePeaks MeasurePeaks(AgentConfig config)
+    {
+        double bandwidth = config.PeakBandwidthGBps ?? BandwidthProbe.MeasureGBps();
+        bool computeMeasured = config.PeakInt8Gops is null || config.PeakFp32Gops is null;
+        var measured = computeMeasured ? ComputeProbe.Measure() : default;
+        var peaks = new DevicePeaks
+        {
+            BandwidthGBps = bandwidth,
+            BandwidthMeasured = config.PeakBandwidthGBps is null,
+            Int8Gops = config.PeakInt8Gops ?? measured.Int8Gops,
+            Fp32Gops = config.PeakFp32Gops ?? measured.Fp32Gops,
+            ComputeMeasured = computeMeasured,
+        };
+        _logger.LogInformation("Peak memory bandwidth {GBps:F1} GB/s ({BandwidthSource}); peak int8 {Int8:F1} GOPS, fp32 {Fp32:F1} GOPS ({ComputeSource})",
+            peaks.BandwidthGBps, peaks.BandwidthMeasured ? "measured" : "from the config",
+            peaks.Int8Gops, peaks.Fp32Gops, computeMeasured ? "measured" : "from the config");
+        return peaks;
     }
 
     private void SeedModels()

@@ -35,7 +35,7 @@ public sealed class InferenceService(ModelRegistry registry, int maxConcurrent, 
                 }
                 finally
                 {
-                    observer.Record(model, Stopwatch.GetElapsedTime(start), ok);
+                    observer.Record(lease.Model, Stopwatch.GetElapsedTime(start), ok);
                 }
             }
         }

@@ -19,6 +19,9 @@ public sealed class LoadedModel(string name, ModelVersion version, InferenceSess
 
     public InferenceSession Session { get; } = session;
 
+    /// <summary>What the distillation gate measured when this version was deployed with one (telemetry repeats it).</summary>
+    public Deployment.DistillationFigures? Distillation { get; init; }
+
     /// <summary>Registers a user; false when the model was retired meanwhile (take the new one).</summary>
     internal bool TryAcquire()
     {

@@ -22,4 +22,16 @@ public sealed record ModelReport
     public double? AchievedGBps { get; init; }
 
     public double? PeakBandwidthShare { get; init; }
+
+    /// <summary>Peak ops/s of this model's int8/fp32 mix on this device, in 10⁹.</summary>
+    public double? PeakGops { get; init; }
+
+    /// <summary>Arithmetic intensity at which the device turns from memory- to compute-bound for this model: peak ops/s ÷ peak bytes/s.</summary>
+    public double? RidgePoint { get; init; }
+
+    /// <summary><c>memory</c> when the arithmetic intensity is below the ridge point, else <c>compute</c>.</summary>
+    public string? Bound { get; init; }
+
+    /// <summary>The distillation gate's figures for this version, when it was deployed with one.</summary>
+    public Deployment.DistillationFigures? Distillation { get; init; }
 }

@@ -1,18 +1,19 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Edge.Agent.Inference;
-using Edge.Runtime.Tensors;
 
 namespace Edge.Agent.Telemetry;
 
 /// <summary>Collects per-model counters and turns them into one telemetry report per interval (PROTOCOL.md).</summary>
-public sealed class TelemetryCollector(ModelRegistry registry, string backend, double peakBandwidthGBps, bool peakMeasured) : IInferenceObserver
+public sealed class TelemetryCollector(ModelRegistry registry, string backend, DevicePeaks peaks) : IInferenceObserver
 {
     private ConcurrentDictionary<string, ModelCounters> _counters = new(StringComparer.Ordinal);
     private long _intervalStart = Stopwatch.GetTimestamp();
 
-    public void Record(string model, TimeSpan elapsed, bool succeeded)
-        => _counters.GetOrAdd(model, _ => new ModelCounters()).Record(elapsed, succeeded);
+    public DevicePeaks Peaks => peaks;
+
+    public void Record(LoadedModel model, TimeSpan elapsed, bool succeeded)
+        => _counters.GetOrAdd(model.Name, _ => new ModelCounters()).Record(elapsed, succeeded);
 
     /// <summary>The report for the interval since the last call; counters start again from zero.</summary>
     public TelemetryReport Snapshot()
@@ -24,8 +25,11 @@ public sealed class TelemetryCollector(ModelRegistry registry, string backend, d
         return new TelemetryReport
         {
             IntervalSeconds = Math.Round(seconds, 3),
-            PeakBandwidthGBps = Math.Round(peakBandwidthGBps, 2),
-            PeakBandwidthMeasured = peakMeasured,
+            PeakBandwidthGBps = Math.Round(peaks.BandwidthGBps, 2),
+            PeakBandwidthMeasured = peaks.BandwidthMeasured,
+            PeakInt8Gops = Math.Round(peaks.Int8Gops, 2),
+            PeakFp32Gops = Math.Round(peaks.Fp32Gops, 2),
+            PeakGopsMeasured = peaks.ComputeMeasured,
             Models = models,
             Process = new ProcessReport { RssBytes = process.WorkingSet64, GcHeapBytes = GC.GetTotalMemory(false) },
         };
@@ -33,10 +37,11 @@ public sealed class TelemetryCollector(ModelRegistry registry, string backend, d
 
     private ModelReport Report(LoadedModel model, ModelCounters? counters, double seconds)
     {
-        var figures = PlanFigures(model);
+        var figures = ModelFigures.Of(model);
+        var roofline = figures is null ? null : Roofline.For(figures, peaks);
         long requests = counters?.Requests ?? 0;
         double meanMs = requests == 0 ? 0 : counters!.Busy.TotalMilliseconds / requests;
-        double? gbps = figures is { } f && meanMs > 0 ? (f.WeightBytes + f.ActivationBytes) / (meanMs / 1e3) / 1e9 : null;
+        double? gbps = figures is not null && meanMs > 0 ? figures.BytesMoved / (meanMs / 1e3) / 1e9 : null;
         return new ModelReport
         {
             Name = model.Name,
@@ -56,20 +61,14 @@ public sealed class TelemetryCollector(ModelRegistry registry, string backend, d
             WeightBytesPerInference = figures?.WeightBytes,
             ActivationBytesPerInference = figures?.ActivationBytes,
             OpsPerInference = figures?.Operations,
-            ArithmeticIntensity = figures is { } g && g.WeightBytes + g.ActivationBytes > 0 ? Math.Round((double)g.Operations / (g.WeightBytes + g.ActivationBytes), 3) : null,
+            ArithmeticIntensity = figures?.ArithmeticIntensity is { } intensity ? Math.Round(intensity, 3) : null,
             AchievedGBps = gbps is { } x ? Math.Round(x, 3) : null,
-            PeakBandwidthShare = gbps is { } y && peakBandwidthGBps > 0 ? Math.Round(y / peakBandwidthGBps, 4) : null,
+            PeakBandwidthShare = gbps is { } y && peaks.BandwidthGBps > 0 ? Math.Round(y / peaks.BandwidthGBps, 4) : null,
+            PeakGops = roofline is null ? null : Math.Round(roofline.PeakGops, 2),
+            RidgePoint = roofline is null ? null : Math.Round(roofline.RidgePoint, 3),
+            Bound = roofline?.Bound,
+            Distillation = model.Distillation,
         };
-    }
-
-    /// <summary>The plan at the model's declared input shapes, symbolic dimensions (batch) taken as 1; null where an input has no shape.</summary>
-    private static (long WeightBytes, long ActivationBytes, long Operations, int Partitions)? PlanFigures(LoadedModel model)
-    {
-        var inputs = model.Session.Inputs;
-        if (!inputs.All(i => i.Dims is not null))
-            return null;
-        var plan = model.Session.GetPlan(inputs.Select(i => (i.Type, new TensorShape(i.Dims!.Select(d => d ?? 1).ToArray()))).ToList());
-        return (plan.WeightBytes, plan.ActivationBytes, plan.Operations, plan.Partitions);
     }
 
     private static double Round(double ms) => Math.Round(ms, 3);

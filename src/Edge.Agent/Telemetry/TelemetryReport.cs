@@ -17,6 +17,14 @@ public sealed record TelemetryReport
     /// <summary>True when measured at start, false when taken from the config.</summary>
     public bool PeakBandwidthMeasured { get; init; }
 
+    /// <summary>Peak int8 ops/s in 10⁹ (a multiply-add counts 2).</summary>
+    public double PeakInt8Gops { get; init; }
+
+    public double PeakFp32Gops { get; init; }
+
+    /// <summary>True when the compute peaks were measured at start with the runtime's GEMM kernels, false when configured.</summary>
+    public bool PeakGopsMeasured { get; init; }
+
     public required IReadOnlyList<ModelReport> Models { get; init; }
 
     public required ProcessReport Process { get; init; }

@@ -18,9 +18,10 @@ public static class PushCommand
         var version = new Option<string>("--version") { Description = "Model version (numbers separated by dots).", Required = true };
         var key = new Option<string?>("--key") { Description = "Private key PEM (edge keygen) to sign the manifest; without it the push is unsigned." };
         var force = new Option<bool>("--force") { Description = "Allow a version not newer than the active one." };
-        var validation = new Option<string?>("--validation") { Description = "ONNX test-data folder (test_data_set_N/input_K.pb, output_K.pb) the device must reproduce before swapping." };
+        var validation = new Option<string?>("--validation") { Description = "Folder the device checks before swapping: ONNX test data (test_data_set_N/input_K.pb, output_K.pb) to reproduce, and/or labelled samples (inputs.pb, labels.pb) to reach --min-accuracy on." };
         var atol = new Option<double>("--atol") { Description = "Absolute tolerance of the validation.", DefaultValueFactory = _ => 1e-4 };
         var rtol = new Option<double>("--rtol") { Description = "Relative tolerance of the validation.", DefaultValueFactory = _ => 1e-3 };
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Share (0..1) of the labelled validation samples the model must classify right (argmax of its first output)." };
         var quantize = new Option<string?>("--quantize") { Description = "Have the device quantize the (fp32) model on arrival, before validation: dynamic or static." };
         quantize.AcceptOnlyFromAmong("dynamic", "static");
         var calibration = new Option<string?>("--calibration") { Description = "With --quantize static: folder of TensorProto .pb input batches, sent along." };
@@ -36,7 +37,7 @@ public static class PushCommand
         var maxKl = new Option<double?>("--max-kl") { Description = "With --distillation: highest mean KL(teacher || student) in nats." };
         var minStudentAccuracy = new Option<double?>("--min-student-accuracy") { Description = "With --distillation: lowest accuracy on the set's labels, 0..1." };
         var command = new Command("push", "Push a model to a device over MQTT and wait until it is active.")
-            { model, name, version, key, force, validation, atol, rtol, quantize, calibration, perChannel, quantizeFormat, method,
+            { model, name, version, key, force, validation, atol, rtol, minAccuracy, quantize, calibration, perChannel, quantizeFormat, method,
               distillation, teacher, temperature, minAgreement, maxKl, minStudentAccuracy };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandGuard.RunAsync(async () =>
@@ -49,7 +50,9 @@ public static class PushCommand
             string deviceId = broker.DeviceId(parse);
             await using var mqtt = await MqttClientSession.ConnectAsync(broker.ToConfig(parse), $"edge-push-{Guid.NewGuid():N}", cancellationToken);
             var client = new DeployClient(mqtt, new Topics(deviceId)) { Progress = ProgressBar.Draw };
-            var validationSet = parse.GetValue(validation) is { } dir ? ValidationSet.Pack(dir, parse.GetValue(atol), parse.GetValue(rtol)) : null;
+            if (parse.GetValue(minAccuracy) is { } min && (parse.GetValue(validation) is null || !(min is >= 0 and <= 1)))
+                throw new CliException($"--min-accuracy: needs --validation DIR with inputs.pb and labels.pb, and a value between 0 and 1 (got {min})");
+            var validationSet = parse.GetValue(validation) is { } dir ? ValidationSet.Pack(dir, parse.GetValue(atol), parse.GetValue(rtol), parse.GetValue(minAccuracy)) : null;
             var quantizeRequest = parse.GetValue(quantize) is { } mode ? PackQuantize(mode, parse.GetValue(calibration), parse.GetValue(perChannel), parse.GetValue(quantizeFormat)!, parse.GetValue(method)!) : null;
             var gate = parse.GetValue(distillation) is { } gateFolder ? PackGate(gateFolder, parse.GetValue(teacher), new DistillationThresholds
             {

@@ -12,6 +12,7 @@ public class AgentConfigReaderTests
     [InlineData("raspberry-pi-5.json")]
     [InlineData("jetson-orin-nano.json")]
     [InlineData("intel-nuc-opencl.json")]
+    [InlineData("docker.json")]
     public void Every_shipped_device_config_is_valid(string file)
     {
         var config = AgentConfigReader.Parse(File.ReadAllText(Path.Combine(RepoFiles.DeviceConfigs, file)), RepoFiles.DeviceConfigs, checkFiles: false);
@@ -27,6 +28,19 @@ public class AgentConfigReaderTests
         Assert.Equal(["cpu"], config.Backends);
         var model = Assert.Single(config.Models);
         Assert.True(File.Exists(model.Path));
+    }
+
+    [Fact]
+    public void Peak_gops_and_the_metrics_address_are_read_and_the_command_line_overrides_the_address()
+    {
+        var config = AgentConfigReader.Parse("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "peakGops": { "int8": 120.5 }, "metricsListen": "0.0.0.0:9464" }""", "/base");
+        Assert.Equal(120.5, config.PeakInt8Gops);
+        Assert.Null(config.PeakFp32Gops); // measured at start
+        Assert.Equal(new ListenAddress("0.0.0.0", 9464), config.MetricsListen);
+        Assert.True(config.MetricsListen!.IsAnyHost);
+        var overridden = new ConfigOverrides { MetricsListen = "127.0.0.1:9500" }.Apply(config);
+        Assert.Equal(new ListenAddress("127.0.0.1", 9500), overridden.MetricsListen);
+        Assert.StartsWith("--metrics-listen:", Assert.Throws<ConfigurationException>(() => new ConfigOverrides { MetricsListen = "x:" }.Apply(config)).Message);
     }
 
     [Fact]
@@ -52,6 +66,11 @@ public class AgentConfigReaderTests
     [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "brokr": 1 }""", "brokr: unknown field")]
     [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "trustedKeys": ["nope.pem"] }""", "trustedKeys[0]: file 'nope.pem' not found")]
     [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "models": [{ "name": "m", "version": "v1", "path": "x" }] }""", "models[0].version: 'v1' is not a version")]
+    [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "peakGops": 5 }""", "peakGops: expected an object")]
+    [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "peakGops": { "int4": 5 } }""", "peakGops.int4: unknown field")]
+    [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "peakGops": { "fp32": 0 } }""", "peakGops.fp32: expected a positive number")]
+    [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "metricsListen": "9464" }""", "metricsListen: expected HOST:PORT")]
+    [InlineData("""{ "deviceId": "d", "broker": "embedded", "backends": ["cpu"], "stateDir": "s", "metricsListen": "127.0.0.1:70000" }""", "metricsListen: expected HOST:PORT")]
     [InlineData("""{ "deviceId": "d", """, "(file): not valid JSON")]
     public void A_wrong_or_missing_field_is_named(string json, string expected)
     {

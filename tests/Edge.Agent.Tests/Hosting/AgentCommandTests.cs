@@ -44,6 +44,34 @@ public class AgentCommandTests
     }
 
     [Fact]
+    public async Task Metrics_listen_serves_prometheus_text_and_a_push_below_min_accuracy_exits_3_with_both_accuracies()
+    {
+        using var temp = new TempFolder();
+        int port = MosquittoBroker.FreePort(), metricsPort = MosquittoBroker.FreePort();
+        string broker = $"mqtt://127.0.0.1:{port}";
+        using var agent = EdgeProcess.Start("agent", "--config", LocalDev, "--broker", $"embedded://127.0.0.1:{port}", "--state-dir", temp.File("state"),
+            "--metrics-listen", $"127.0.0.1:{metricsPort}");
+        await agent.WaitForOutputAsync("online", TimeSpan.FromSeconds(20));
+
+        string split = Path.Combine(RepoFiles.Fixture("kd_student"), "test_split");
+        var push = await EdgeProcess.RunAsync("push", "--broker", broker, "--device", "local-dev", "--model", RepoFiles.SampleModel, "--name", "digits", "--version", "1.1",
+            "--validation", split, "--min-accuracy", "0.99");
+        Assert.Equal(3, push.ExitCode);
+        Assert.Contains("(validation-failed): accuracy 0.9528 (343 of 360 labelled samples) is below the required minAccuracy 0.99; 1.0.0 keeps serving", push.Stderr);
+        var infer = await EdgeProcess.RunAsync("infer", "--broker", broker, "--device", "local-dev", "--name", "digits", "--input", $"input={RepoFiles.SampleInput}");
+        Assert.True(infer.ExitCode == 0, infer.Stderr);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        string metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Contains("edge_inference_requests_total{model=\"digits\",version=\"1.0.0\"} 1", metrics);
+        Assert.Contains("edge_deploy_failures_total{model=\"digits\",reason=\"validation-failed\"} 1", metrics);
+        Assert.Contains("edge_inference_duration_seconds_bucket{model=\"digits\",version=\"1.0.0\",le=\"+Inf\"} 1", metrics);
+
+        agent.Terminate();
+        Assert.Equal(0, (await agent.WaitAsync(TimeSpan.FromSeconds(20))).ExitCode);
+    }
+
+    [Fact]
     public async Task A_config_error_names_the_field_and_exits_2()
     {
         using var temp = new TempFolder();
@@ -56,6 +84,10 @@ public class AgentCommandTests
         var badOverride = await EdgeProcess.RunAsync("agent", "--config", LocalDev, "--broker", "http://x");
         Assert.Equal(2, badOverride.ExitCode);
         Assert.Contains("--broker:", badOverride.Stderr);
+
+        var badListen = await EdgeProcess.RunAsync("agent", "--config", LocalDev, "--metrics-listen", "localhost");
+        Assert.Equal(2, badListen.ExitCode);
+        Assert.Contains("--metrics-listen: expected HOST:PORT", badListen.Stderr);
     }
 
     [Fact]

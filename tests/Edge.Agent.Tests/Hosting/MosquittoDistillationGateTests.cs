@@ -87,6 +87,9 @@ public sealed class MosquittoDistillationGateTests : AgentOnMosquitto
         Assert.InRange(figures.Accuracy!.Value, 0.9, 1.0);
         Assert.InRange(figures.KlDivergence, 0, 0.05);
         Assert.Equal("2.0", Device.Agent.Models.Get("digits")!.Version.Text);
+        // Telemetry repeats the figures for the live version.
+        var report = Device.Agent.Telemetry.Snapshot().Models.Single(m => m.Name == "digits");
+        Assert.Equal(figures, report.Distillation);
     }
 
     [Fact]

@@ -21,7 +21,8 @@ internal sealed class TestAgent : IAsyncDisposable
     public TempFolder? State { get; init; }
 
     /// <param name="stateDir">A state dir to reuse (kept on dispose); default a fresh temp folder.</param>
-    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1", string? stateDir = null)
+    /// <param name="metricsListen">Where to serve Prometheus metrics; default none.</param>
+    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1", string? stateDir = null, ListenAddress? metricsListen = null)
     {
         var state = stateDir is null ? new TempFolder() : null;
         var config = new AgentConfig
@@ -32,6 +33,11 @@ internal sealed class TestAgent : IAsyncDisposable
             StateDir = stateDir ?? state!.Path,
             TrustedKeys = trustedKeys,
             Models = [new SeedModel("digits", "1.0", RepoFiles.SampleModel)],
+            MetricsListen = metricsListen,
+            // Known peaks: no bandwidth or GEMM probe per test agent.
+            PeakBandwidthGBps = 20,
+            PeakInt8Gops = 200,
+            PeakFp32Gops = 50,
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var agent = await DeviceAgent.StartAsync(config, NullLoggerFactory.Instance, timeout.Token);

@@ -34,7 +34,7 @@ public class HotSwapTests
     {
         using var registry = new ModelRegistry();
         registry.Swap(Load("1"));
-        using var service = new InferenceService(registry, maxConcurrent: 4, new Edge.Agent.Telemetry.TelemetryCollector(registry, "cpu", 20, false));
+        using var service = new InferenceService(registry, maxConcurrent: 4, new Edge.Agent.Telemetry.TelemetryCollector(registry, "cpu", Telemetry.TelemetryTests.Peaks(20, 200, 50)));
         byte[] request = TensorCodec.Encode([OnnxModelReader.ReadTensor(RepoFiles.SampleInput)]);
         var expected = OnnxModelReader.ReadTensor(RepoFiles.SampleOutput);
         using var stop = new CancellationTokenSource();

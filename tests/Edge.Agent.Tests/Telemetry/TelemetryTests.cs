@@ -29,7 +29,7 @@ public class TelemetryTests
     {
         using var registry = new ModelRegistry();
         registry.Swap(new LoadedModel("digits", ModelVersion.Parse("1"), new RuntimeSessionFactory(new SessionOptions()).Create(RepoFiles.SampleModel)));
-        var collector = new TelemetryCollector(registry, "cpu", peakBandwidthGBps: 20, peakMeasured: false);
+        var collector = new TelemetryCollector(registry, "cpu", Peaks(bandwidthGBps: 20, int8Gops: 1000, fp32Gops: 1000));
         using var service = new InferenceService(registry, 2, collector);
         byte[] request = TensorCodec.Encode([OnnxModelReader.ReadTensor(RepoFiles.SampleInput)]);
         for (int i = 0; i < 10; i++)
@@ -61,7 +61,7 @@ public class TelemetryTests
         var options = MqttClientSettings.Builder(brokerConfig, "telemetry-agent").Build();
         await using var connection = new MqttConnection(options, [], new Ignore(), _ => Task.CompletedTask, NullLogger.Instance);
         MqttConnection? current = null;
-        var publisher = new TelemetryPublisher(new TelemetryCollector(registry, "cpu", 20, false), () => current, topics, TimeSpan.FromSeconds(1), NullLogger.Instance, capacity: 3);
+        var publisher = new TelemetryPublisher(new TelemetryCollector(registry, "cpu", Peaks(20, 100, 50)), () => current, topics, TimeSpan.FromSeconds(1), NullLogger.Instance, capacity: 3);
 
         for (int i = 0; i < 5; i++)
             await publisher.TickAsync(default); // broker away
@@ -80,6 +80,9 @@ public class TelemetryTests
         for (int i = 0; i < 2; i++)
             Assert.Equal(0, TelemetryReport.Parse((await observer.Messages.ReadAsync(timeout.Token)).Payload.FirstSpan)!.Dropped);
     }
+
+    internal static DevicePeaks Peaks(double bandwidthGBps, double int8Gops, double fp32Gops)
+        => new() { BandwidthGBps = bandwidthGBps, Int8Gops = int8Gops, Fp32Gops = fp32Gops };
 
     private sealed class Ignore : IMessageHandler
     {
