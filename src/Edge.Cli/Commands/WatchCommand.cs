@@ -55,12 +55,13 @@ public static class WatchCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine($"{report.Time.ToLocalTime():HH:mm:ss} {deviceId}  rss {report.Process.RssBytes / 1e6:F1} MB  gc heap {report.Process.GcHeapBytes / 1e6:F1} MB  peak {report.PeakBandwidthGBps:F1} GB/s{(report.Dropped > 0 ? $"  dropped {report.Dropped}" : "")}");
-        Console.WriteLine($"  {"model",-16} {"version",-9} {"req/s",8} {"errors",7} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"GB/s",7} {"% peak",7} {"ops/B",7}");
+        Console.WriteLine($"  {"model",-16} {"version",-9} {"req/s",8} {"errors",7} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"GB/s",7} {"% peak",7} {"ops/B",7} {"ridge",7} {"bound",-8}");
         foreach (var m in report.Models)
         {
             string Ms(double? v) => v is { } x ? x.ToString("F3", c) : "-";
             Console.WriteLine($"  {m.Name,-16} {m.Version,-9} {m.ThroughputPerSecond,8:F1} {m.Errors,7} {Ms(m.LatencyMs?.P50),8} {Ms(m.LatencyMs?.P90),8} {Ms(m.LatencyMs?.P99),8} {Ms(m.LatencyMs?.Max),8} " +
-                $"{(m.AchievedGBps is { } g ? g.ToString("F2", c) : "-"),7} {(m.PeakBandwidthShare is { } s ? (s * 100).ToString("F1", c) : "-"),7} {(m.ArithmeticIntensity is { } a ? a.ToString("F1", c) : "-"),7}");
+                $"{(m.AchievedGBps is { } g ? g.ToString("F2", c) : "-"),7} {(m.PeakBandwidthShare is { } s ? (s * 100).ToString("F1", c) : "-"),7} {(m.ArithmeticIntensity is { } a ? a.ToString("F1", c) : "-"),7} " +
+                $"{(m.RidgePoint is { } r ? r.ToString("F1", c) : "-"),7} {m.Bound ?? "-",-8}");
         }
     }
 }
