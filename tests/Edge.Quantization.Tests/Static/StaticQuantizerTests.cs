@@ -59,6 +59,8 @@ public sealed class StaticQuantizerTests
         }
         double floatAccuracy = data.Accuracy(ModelRunner.RunOrt(OnnxModelReader.ReadModel(data.ModelPath), data.InputName, data.TestInputs));
         Console.WriteLine($"{fixture} {method} {format} perChannel={perChannel} {activations}: fp32 {floatAccuracy:P2}, ORT {data.Accuracy(ort):P2}, Edge {data.Accuracy(edge):P2}, {differing} of {ort.Length} elements differ");
+        // The quantizer's bar: every calibrator and format stays within one point of the float model.
+        Assert.True(Math.Abs(floatAccuracy - data.Accuracy(edge)) <= 0.01, $"fp32 {floatAccuracy:P2}, int8 {data.Accuracy(edge):P2}");
     }
 
     [Theory]
