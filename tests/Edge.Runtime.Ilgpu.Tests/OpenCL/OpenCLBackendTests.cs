@@ -1,0 +1,57 @@
+using Edge.Runtime.Tensors;
+using ILGPU.Runtime;
+using static Edge.Runtime.Ilgpu.Tests.DeviceParity;
+
+namespace Edge.Runtime.Ilgpu.Tests.OpenCL;
+
+/// <summary>
+/// The kernels on a real OpenCL device (PoCL in CI): the accelerator must really be OpenCL — ILGPU's
+/// silent CPU fallback fails these tests — and results equal the CPU backend's bit for bit.
+/// </summary>
+public sealed class OpenCLBackendTests(OpenCLFixture fixture) : IClassFixture<OpenCLFixture>
+{
+    [OpenCLFact]
+    public void AcceleratorIsReallyOpenCL()
+    {
+        var backend = fixture.Require();
+        Assert.Equal(AcceleratorType.OpenCL, backend.Accelerator.AcceleratorType);
+        Assert.Equal("opencl", backend.Name);
+    }
+
+    [OpenCLTheory]
+    [InlineData("ptq_per_tensor", true)]
+    [InlineData("ptq_per_channel", true)]
+    [InlineData("qat_student", true)]
+    [InlineData("dynamic_mlp", false)]
+    [InlineData("dynamic_transformer", false)]
+    public void Int8FixtureOnOpenCLMatchesCpuBackendAndOnnxRuntime(string name, bool qdq) =>
+        FixtureParity.AssertFixtureMatches(fixture.Require(), name, qdq, qdq ? 1 : 12);
+
+    [OpenCLTheory]
+    [InlineData(1, 70, 33)]
+    [InlineData(19, 45, 21)]
+    public void Int8GemmOnOpenCLMatchesCpu(int m, int k, int n)
+    {
+        var random = new Random(m + k + n);
+        var a = Bytes(DataType.UInt8, RandomBytes(random, m * k), m, k);
+        var constants = new Dictionary<string, Tensor>
+        {
+            ["b"] = Bytes(DataType.Int8, RandomBytes(random, k * n), k, n),
+            ["a_zero"] = Tensor.Scalar((byte)131),
+            ["b_zero"] = Bytes(DataType.Int8, RandomBytes(random, n), n),
+        };
+        AssertSameAsCpu(fixture.Require(), () => Node("MatMulInteger", "", ["a", "b", "a_zero", "b_zero"], ["y"]), [a], constants, DataType.Int32);
+    }
+
+    [OpenCLFact]
+    public void QuantizeOnOpenCLMatchesCpu()
+    {
+        var random = new Random(3);
+        var x = RandomFloats(random, 4, 50);
+        var values = x.AsSpan<float>();
+        for (int i = 0; i < values.Length; i += 3)
+            values[i] = (random.Next(-600, 600) + 0.5f) * 0.125f;
+        var constants = new Dictionary<string, Tensor> { ["scale"] = Tensor.Scalar(0.125f), ["zero"] = Tensor.Scalar((sbyte)-3) };
+        AssertSameAsCpu(fixture.Require(), () => Node("QuantizeLinear", "", ["x", "scale", "zero"], ["y"]), [x], constants, DataType.Int8);
+    }
+}
