@@ -35,12 +35,16 @@ internal static class Int8Math
     }
 
     /// <summary>A stored byte as its integer value.</summary>
-    public static int Widen(byte value, int signed) => signed != 0 ? (sbyte)value : value;
+    /// <remarks>
+    /// Sign extension by integer arithmetic, not an (sbyte) cast: with the cast chain byte → sbyte → int,
+    /// ILGPU 1.5.3's OpenCL kernels gave wrong int8 sums on PoCL 6 (the OpenCL parity tests caught it).
+    /// </remarks>
+    public static int Widen(byte value, int signed) => signed != 0 ? (value ^ 0x80) - 0x80 : value;
 
     /// <summary>Byte <paramref name="index"/> (0..3) of a packed word as its integer value.</summary>
     public static int Lane(int word, int index, int signed)
     {
-        int shifted = word >> (8 * index);
-        return signed != 0 ? (sbyte)(byte)(shifted & 0xFF) : shifted & 0xFF;
+        int lane = (word >> (8 * index)) & 0xFF;
+        return signed != 0 ? (lane ^ 0x80) - 0x80 : lane;
     }
 }
