@@ -7,7 +7,8 @@ using Ort = Microsoft.ML.OnnxRuntime;
 namespace Edge.Runtime.Ilgpu.Tests;
 
 /// <summary>
-/// An int8 fixture planned onto an ILGPU backend: every output equals the CPU backend's bit for bit,
+/// An int8 fixture planned onto an ILGPU backend: every output equals the CPU backend's (bit for bit
+/// unless float ops with another summation order run on the device too),
 /// agrees with ONNX Runtime as the runtime's parity tests demand, and the int8 work lands on the device
 /// in few partitions.
 /// </summary>
@@ -15,7 +16,7 @@ internal static class FixtureParity
 {
     private const int Samples = 8;
 
-    public static void AssertFixtureMatches(IlgpuBackend backend, string name, bool qdq, int maxDevicePartitions)
+    public static void AssertFixtureMatches(IlgpuBackend backend, string name, bool qdq, int maxDevicePartitions, bool bitExact = true)
     {
         string folder = Path.Combine(RepositoryPaths.Fixtures, name);
         string modelPath = Path.Combine(folder, "model.onnx");
@@ -38,8 +39,11 @@ internal static class FixtureParity
         Assert.Equal(cpu.Shape, device.Shape);
         var c = cpu.AsSpan<float>();
         var d = device.AsSpan<float>();
+        // Int8 kernels and their epilogues are exact; float ops between them (LayerNorm, Softmax, MatMul)
+        // sum in another order than the CPU backend's SIMD code, so those models agree within tolerance.
         for (int i = 0; i < c.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(d[i]), $"{name}: element {i} is {d[i]} on the ILGPU kernels, {c[i]} on the CPU backend");
+            Assert.True(bitExact ? BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(d[i]) : Math.Abs(c[i] - d[i]) <= 1e-4 * Math.Abs(c[i]) + 1e-5,
+                $"{name}: element {i} is {d[i]} on the ILGPU kernels, {c[i]} on the CPU backend");
 
         var ort = RunOrt(modelPath, inputName, input, outputName).AsSpan<float>();
         double step = qdq ? OutputScale(modelPath, outputName) * 1.001 : 0;

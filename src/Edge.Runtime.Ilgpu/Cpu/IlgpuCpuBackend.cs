@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime.CPU;
 
 namespace Edge.Runtime.Ilgpu.Cpu;
@@ -17,7 +18,7 @@ public sealed class IlgpuCpuBackend : IlgpuBackend
     public override string Name => "ilgpu-cpu";
 
     /// <summary>ILGPU's default CPU device: groups of up to 16 emulated threads.</summary>
-    public static IlgpuCpuBackend Create() => new(Context.Create(b => b.CPU().Optimize(OptimizationLevel.O1)));
+    public static IlgpuCpuBackend Create() => new(Context.Create(b => b.CPU().EnableAlgorithms().Optimize(OptimizationLevel.O1)));
 
     // 4×4 = 16 threads: the default CPU device's group limit.
     protected override int GemmTileInternal => 4;

@@ -18,6 +18,12 @@ internal static class KernelCatalog
         Of(typeof(ConvKernels), nameof(ConvKernels.Im2Col), false),
         Of(typeof(PoolKernels), nameof(PoolKernels.MaxPoolBytes), false),
         Of(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Relu), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.Binary), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.Transpose), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.MatMul), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.Softmax), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.LayerNorm), false),
+        Of(typeof(FloatKernels), nameof(FloatKernels.ReduceMean), false),
     ];
 
     private static (string, MethodInfo, bool) Of(Type type, string name, bool explicitlyGrouped) =>

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.OpenCL;
 
@@ -33,7 +34,7 @@ public sealed class OpenCLBackend : IlgpuBackend
         Context? context = null;
         try
         {
-            context = Context.Create(b => b.OpenCL(d => true).Optimize(OptimizationLevel.O1));
+            context = Context.Create(b => b.OpenCL(d => true).EnableAlgorithms().Optimize(OptimizationLevel.O1));
             var devices = new List<CLDevice>();
             foreach (var d in context.GetCLDevices())
                 devices.Add(d);

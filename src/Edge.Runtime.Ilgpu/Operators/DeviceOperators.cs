@@ -28,9 +28,22 @@ internal static class DeviceOperators
 
         // NN
         Add(new MaxPoolDevice());
+        Add(new MatMulFloatDevice());
+        Add(new SoftmaxDevice());
+        Add(new LayerNormalizationDevice());
+
+        // Reduction
+        Add(new ReduceMeanDevice());
 
         // Element-wise
         Add(new ReluDevice());
+        Add(new BinaryFloatDevice("Add", 0));
+        Add(new BinaryFloatDevice("Sub", 1));
+        Add(new BinaryFloatDevice("Mul", 2));
+        Add(new BinaryFloatDevice("Div", 3));
+
+        // Layout
+        Add(new TransposeDevice());
 
         // Layout: views over the same device bytes
         Add(new ViewDevice("Reshape"));

@@ -1,5 +1,6 @@
 using Edge.Runtime.Ilgpu.Kernels;
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
@@ -58,7 +59,7 @@ public sealed class PtxCompilationTests
     {
         var (_, method, explicitlyGrouped) = KernelCatalog.All.Single(k => k.Name == kernel);
         var architecture = sm == 75 ? CudaArchitecture.SM_75 : CudaArchitecture.SM_87;
-        using var context = Context.Create(b => b.Cuda());
+        using var context = Context.Create(b => b.Cuda().EnableAlgorithms());
         using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, CudaInstructionSet.ISA_84, null);
         var entry = explicitlyGrouped ? EntryPointDescription.FromExplicitlyGroupedKernel(method) : EntryPointDescription.FromImplicitlyGroupedKernel(method);
         var compiled = (PTXCompiledKernel)backend.Compile(entry, default(KernelSpecialization));
