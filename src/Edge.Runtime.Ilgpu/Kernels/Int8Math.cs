@@ -1,3 +1,5 @@
+using ILGPU.Runtime.Cuda;
+
 namespace Edge.Runtime.Ilgpu.Kernels;
 
 /// <summary>
@@ -32,6 +34,18 @@ internal static class Int8Math
         if (fraction == -0.5f)
             return truncated - (truncated & 1);
         return truncated;
+    }
+
+    /// <summary>
+    /// a · b rounded on its own. ILGPU's PTX has a plain mul.f32, which ptxas may fuse with a following add
+    /// into one fma (one rounding instead of two): mul.rn is never fused, so the CPU's result is kept.
+    /// </summary>
+    public static float Multiply(float a, float b)
+    {
+        if (!CudaAsm.IsSupported)
+            return a * b;
+        CudaAsm.Emit("mul.rn.f32 %0, %1, %2;", out float product, a, b);
+        return product;
     }
 
     /// <summary>A stored byte as its integer value.</summary>

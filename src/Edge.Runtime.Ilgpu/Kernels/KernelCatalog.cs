@@ -11,6 +11,7 @@ internal static class KernelCatalog
         Of(typeof(QuantizeKernels), nameof(QuantizeKernels.Dequantize), false),
         Of(typeof(QuantizeKernels), nameof(QuantizeKernels.DequantizeInt32), false),
         Of(typeof(QuantizeKernels), nameof(QuantizeKernels.DynamicParameters), true),
+        Of(typeof(QuantizeKernels), nameof(QuantizeKernels.AddQuantized), false),
         Of(typeof(GemmKernels), nameof(GemmKernels.Tiled), true),
         Of(typeof(GemmKernels), nameof(GemmKernels.Gemv), true),
         Of(typeof(EpilogueKernels), nameof(EpilogueKernels.Requantize), false),

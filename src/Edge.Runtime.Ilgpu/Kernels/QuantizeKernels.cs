@@ -37,6 +37,33 @@ internal static class QuantizeKernels
         y[i] = (float)(x[i] - zeroPoints[c]) * scales[c];
     }
 
+    /// <summary>Quantization parameters of QLinearAdd's operands and result.</summary>
+    public struct AddParameters
+    {
+        public float AScale;
+        public int AZero;
+        public float BScale;
+        public int BZero;
+        public float CScale;
+        public int CZero;
+        public int Signed;
+    }
+
+    /// <summary>
+    /// QLinearAdd as MLAS: c = saturate(roundEven((float(a − a_zp)·a_scale + float(b − b_zp)·b_scale) / c_scale) + c_zp),
+    /// operands broadcast through <paramref name="shape"/>'s strides.
+    /// </summary>
+    public static void AddQuantized(Index1D i, ArrayView<byte> a, ArrayView<byte> b, ArrayView<byte> c, FloatKernels.Broadcast4 shape, AddParameters p)
+    {
+        int i3 = i % shape.D3, rest = i / shape.D3;
+        int i2 = rest % shape.D2;
+        rest /= shape.D2;
+        int i1 = rest % shape.D1, i0 = rest / shape.D1;
+        float fa = Int8Math.Multiply((float)(Int8Math.Widen(a[i0 * shape.A0 + i1 * shape.A1 + i2 * shape.A2 + i3 * shape.A3], p.Signed) - p.AZero), p.AScale);
+        float fb = Int8Math.Multiply((float)(Int8Math.Widen(b[i0 * shape.B0 + i1 * shape.B1 + i2 * shape.B2 + i3 * shape.B3], p.Signed) - p.BZero), p.BScale);
+        c[i] = Int8Math.Quantize((fa + fb) / p.CScale, p.CZero, p.Signed);
+    }
+
     /// <summary>
     /// DynamicQuantizeLinear's parameters in one group: min and max over x widened to include 0,
     /// scale = (max − min) / 255 (1 when equal), zero point = roundEven(clamp(0 − min / scale, 0, 255)).

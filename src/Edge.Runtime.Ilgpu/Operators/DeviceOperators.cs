@@ -25,6 +25,7 @@ internal static class DeviceOperators
         Add(new QLinearMatMulDevice());
         Add(new QGemmDevice());
         Add(new QLinearConvDevice());
+        Add(new QLinearAddDevice());
 
         // NN
         Add(new MaxPoolDevice());

@@ -55,6 +55,22 @@ public sealed class PtxCompilationTests
         Assert.DoesNotContain("div.approx", ptx);
     }
 
+    [Theory]
+    [InlineData("QuantizeKernels.AddQuantized")]
+    [InlineData("EpilogueKernels.Requantize")]
+    [InlineData("QuantizeKernels.Dequantize")]
+    [InlineData("QuantizeKernels.Quantize")]
+    public void Int8ArithmeticIsNotContractedIntoFma(string kernel)
+    {
+        // ptxas may fuse a plain mul.f32 feeding an add.f32 into one fma, which rounds once and breaks
+        // bit-exactness with the CPU. The int8 kernels either never add after a multiply or multiply with
+        // mul.rn (ILGPU keeps the untaken portable branch beside it behind a constant-true predicate).
+        string ptx = Compile(kernel, 75);
+        Assert.DoesNotContain("fma.", ptx);
+        if (ptx.Contains("add.f32", StringComparison.Ordinal))
+            Assert.Contains("mul.rn.f32", ptx);
+    }
+
     private static string Compile(string kernel, int sm)
     {
         var (_, method, explicitlyGrouped) = KernelCatalog.All.Single(k => k.Name == kernel);

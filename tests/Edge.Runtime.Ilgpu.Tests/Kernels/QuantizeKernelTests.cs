@@ -66,4 +66,23 @@ public sealed class QuantizeKernelTests(IlgpuCpuFixture fixture)
         AssertSameAsCpu(fixture.Backend, () => Node("DynamicQuantizeLinear", "", ["x"], ["y", "scale", "zero"]), [x], new Dictionary<string, Tensor>(),
             DataType.UInt8, DataType.Float32, DataType.UInt8);
     }
+
+    [Theory]
+    [InlineData(DataType.UInt8, new[] { 2, 3, 5 }, new[] { 2, 3, 5 })]
+    [InlineData(DataType.Int8, new[] { 2, 3, 5 }, new[] { 5 })]
+    [InlineData(DataType.UInt8, new[] { 4, 1, 6 }, new[] { 3, 1 })]
+    public void QLinearAddMatchesCpu(DataType type, int[] aDims, int[] bDims)
+    {
+        var random = new Random(aDims.Sum() * 3 + bDims.Length);
+        var a = Bytes(type, RandomBytes(random, aDims.Aggregate(1, (x, y) => x * y)), aDims);
+        var b = Bytes(type, RandomBytes(random, bDims.Aggregate(1, (x, y) => x * y)), bDims);
+        var constants = new Dictionary<string, Tensor>
+        {
+            ["a_scale"] = Tensor.Scalar(0.031f), ["a_zero"] = Bytes(type, [7]),
+            ["b_scale"] = Tensor.Scalar(0.017f), ["b_zero"] = Bytes(type, [250]),
+            ["c_scale"] = Tensor.Scalar(0.04f), ["c_zero"] = Bytes(type, [3]),
+        };
+        AssertSameAsCpu(fixture.Backend, () => Node("QLinearAdd", "com.microsoft", ["a", "a_scale", "a_zero", "b", "b_scale", "b_zero", "c_scale", "c_zero"], ["c"]),
+            [a, b], constants, type);
+    }
 }

@@ -54,4 +54,20 @@ public sealed class OpenCLBackendTests(OpenCLFixture fixture) : IClassFixture<Op
         var constants = new Dictionary<string, Tensor> { ["scale"] = Tensor.Scalar(0.125f), ["zero"] = Tensor.Scalar((sbyte)-3) };
         AssertSameAsCpu(fixture.Require(), () => Node("QuantizeLinear", "", ["x", "scale", "zero"], ["y"]), [x], constants, DataType.Int8);
     }
+
+    [OpenCLFact]
+    public void QLinearAddOnOpenCLMatchesCpu()
+    {
+        var random = new Random(8);
+        var a = Bytes(DataType.UInt8, RandomBytes(random, 2 * 3 * 40), 2, 3, 40);
+        var b = Bytes(DataType.UInt8, RandomBytes(random, 40), 40);
+        var constants = new Dictionary<string, Tensor>
+        {
+            ["a_scale"] = Tensor.Scalar(0.031f), ["a_zero"] = Tensor.Scalar((byte)7),
+            ["b_scale"] = Tensor.Scalar(0.017f), ["b_zero"] = Tensor.Scalar((byte)250),
+            ["c_scale"] = Tensor.Scalar(0.04f), ["c_zero"] = Tensor.Scalar((byte)3),
+        };
+        AssertSameAsCpu(fixture.Require(), () => Node("QLinearAdd", "com.microsoft", ["a", "a_scale", "a_zero", "b", "b_scale", "b_zero", "c_scale", "c_zero"], ["c"]),
+            [a, b], constants, DataType.UInt8);
+    }
 }
