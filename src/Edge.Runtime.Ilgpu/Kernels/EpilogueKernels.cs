@@ -36,6 +36,13 @@ internal static class EpilogueKernels
         y[s.Offset + row * s.RowStride + col * s.ColumnStride] = Int8Math.Quantize((float)x * m, s.ZeroPoint, s.Signed);
     }
 
+    /// <summary>y[Offset + row·RowStride + col·ColumnStride] = acc (ConvInteger's int32 output in NCHW).</summary>
+    public static void StoreInt32(Index1D i, ArrayView<int> acc, ArrayView<int> y, RequantizeShape s)
+    {
+        int row = i / s.Columns, col = i - row * s.Columns;
+        y[s.Offset + row * s.RowStride + col * s.ColumnStride] = acc[i];
+    }
+
     /// <summary>y = float(acc + intBias[col]) · (aScale · multiplier[col]) + bias[col]: MLAS's scale-bias output processor.</summary>
     public static void Scale(Index1D i, ArrayView<int> acc, ArrayView<int> intBias, ArrayView<float> aScale, ArrayView<float> multipliers, ArrayView<float> bias, ArrayView<float> y, ScaleShape s)
     {

@@ -26,12 +26,14 @@ internal static class DeviceOperators
         Add(new QGemmDevice());
         Add(new QLinearConvDevice());
         Add(new QLinearAddDevice());
+        Add(new ConvIntegerDevice());
 
         // NN
         Add(new MaxPoolDevice());
         Add(new MatMulFloatDevice());
         Add(new SoftmaxDevice());
         Add(new LayerNormalizationDevice());
+        Add(new GlobalAveragePoolDevice());
 
         // Reduction
         Add(new ReduceMeanDevice());
@@ -42,6 +44,8 @@ internal static class DeviceOperators
         Add(new BinaryFloatDevice("Sub", 1));
         Add(new BinaryFloatDevice("Mul", 2));
         Add(new BinaryFloatDevice("Div", 3));
+        Add(new ErfDevice());
+        Add(new GeluDevice());
 
         // Layout
         Add(new TransposeDevice());

@@ -37,6 +37,26 @@ public sealed class ConvKernelTests(IlgpuCpuFixture fixture)
     }
 
     [Theory]
+    [InlineData(1, 3, 6, 7, 5, 3, 1, 1, 1, false)]
+    [InlineData(2, 4, 8, 8, 4, 3, 2, 1, 4, true)]
+    public void ConvIntegerMatchesCpu(int batch, int channels, int height, int width, int outChannels, int kernel, int stride, int pad, int group, bool signedWeights)
+    {
+        var random = new Random(channels * 31 + outChannels + group);
+        var x = Bytes(DataType.UInt8, RandomBytes(random, batch * channels * height * width), batch, channels, height, width);
+        int perGroup = channels / group;
+        var wType = signedWeights ? DataType.Int8 : DataType.UInt8;
+        var constants = new Dictionary<string, Tensor>
+        {
+            ["w"] = Bytes(wType, RandomBytes(random, outChannels * perGroup * kernel * kernel), outChannels, perGroup, kernel, kernel),
+            ["x_zero"] = Tensor.Scalar((byte)121),
+            ["w_zero"] = Bytes(wType, RandomBytes(random, outChannels), outChannels),
+        };
+        AssertSameAsCpu(fixture.Backend,
+            () => Node("ConvInteger", "", ["x", "w", "x_zero", "w_zero"], ["y"], Ints("strides", stride, stride), Ints("pads", pad, pad, pad, pad), Int("group", group)),
+            [x], constants, DataType.Int32);
+    }
+
+    [Theory]
     [InlineData(DataType.UInt8, 2, 2, 0, 0)]
     [InlineData(DataType.Int8, 3, 2, 1, 0)]
     [InlineData(DataType.UInt8, 3, 1, 1, 1)]
