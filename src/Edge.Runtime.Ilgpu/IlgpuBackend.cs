@@ -47,6 +47,12 @@ public abstract class IlgpuBackend : ExecutionBackend
     /// <summary>Threads per group of the one-dimensional kernels (GEMV, reductions).</summary>
     public int GroupSize => GroupSizeInternal;
 
+    /// <summary>
+    /// "yes" or the element types when the ILGPU backends have device kernels for the op, null when not; they still
+    /// decline nodes whose types, attributes or run-time parameters they do not handle (those run on the CPU).
+    /// </summary>
+    public static string? DeviceSupport(string domain, string opType) => DeviceOperators.All.FirstOrDefault(o => o.Domain == domain && o.OpType == opType)?.Types;
+
     /// <summary>Loads (compiles) <paramref name="kernel"/> once per backend; later calls return the loaded launcher.</summary>
     internal TLauncher Kernel<TKernel, TLauncher>(TKernel kernel, Func<Accelerator, TKernel, TLauncher> load)
         where TKernel : Delegate where TLauncher : Delegate

@@ -10,6 +10,8 @@ internal sealed class BinaryFloatDevice(string opType, int op) : DeviceOperator
 {
     public override string OpType => opType;
 
+    public override string Types => "float";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) => FloatLaunchers.FloatsUpTo4(context, 0, 1);
 
     public override void Build(NodeContext context, PartitionBuilder builder)

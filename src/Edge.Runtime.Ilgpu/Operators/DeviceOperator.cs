@@ -12,6 +12,9 @@ internal abstract class DeviceOperator
 
     public virtual string Domain => "";
 
+    /// <summary>The element types the device kernels take, where narrower than the CPU operator's (for <c>edge ops</c>).</summary>
+    public virtual string Types => "yes";
+
     /// <summary>Whether the device kernels reproduce the CPU backend's result for this node.</summary>
     public abstract bool Supports(NodeContext context, IlgpuBackend backend);
 

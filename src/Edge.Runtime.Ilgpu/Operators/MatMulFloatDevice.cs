@@ -12,6 +12,8 @@ internal sealed class MatMulFloatDevice : DeviceOperator
 {
     public override string OpType => "MatMul";
 
+    public override string Types => "float";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) =>
         context.InputType(0) == DataType.Float32 && context.InputType(1) == DataType.Float32;
 

@@ -12,6 +12,8 @@ internal sealed class MaxPoolDevice : DeviceOperator
 {
     public override string OpType => "MaxPool";
 
+    public override string Types => "uint8, int8";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) =>
         context.InputType(0) is DataType.UInt8 or DataType.Int8 && !context.HasOutput(1);
 

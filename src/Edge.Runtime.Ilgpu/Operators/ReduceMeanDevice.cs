@@ -11,6 +11,8 @@ internal sealed class ReduceMeanDevice : DeviceOperator
 {
     public override string OpType => "ReduceMean";
 
+    public override string Types => "float";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) =>
         context.InputType(0) == DataType.Float32 && Axes(context) is { } axes && axes.Count > 0 && axes[^1] - axes[0] == axes.Count - 1
         && context.InputShape(0).ElementCount > 0;

@@ -11,6 +11,8 @@ internal sealed class ReluDevice : DeviceOperator
 {
     public override string OpType => "Relu";
 
+    public override string Types => "float";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) => context.InputType(0) == DataType.Float32;
 
     public override void Build(NodeContext context, PartitionBuilder builder)

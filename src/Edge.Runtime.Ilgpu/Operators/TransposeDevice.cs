@@ -10,6 +10,8 @@ internal sealed class TransposeDevice : DeviceOperator
 {
     public override string OpType => "Transpose";
 
+    public override string Types => "float";
+
     public override bool Supports(NodeContext context, IlgpuBackend backend) => FloatLaunchers.FloatsUpTo4(context, 0);
 
     public override void Build(NodeContext context, PartitionBuilder builder)
