@@ -8,16 +8,29 @@ namespace Edge.Runtime.Ilgpu;
 
 /// <summary>
 /// What a device operator sees while a partition is built: device views of its inputs and outputs,
-/// constant uploads (weights, once), scratch buffers, and the launch list it appends to.
+/// constant uploads (weights, once), scratch buffers, and the launch list it appends to. Value buffers
+/// are pooled: once a value's last reader is built, its buffer serves later values (launches run in
+/// order on one stream, so reuse never races).
 /// </summary>
 internal sealed class PartitionBuilder
 {
     private readonly Dictionary<string, MemoryBuffer1D<byte, Stride1D.Dense>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<MemoryBuffer1D<byte, Stride1D.Dense>, int> _liveNames = [];
+    private readonly List<MemoryBuffer1D<byte, Stride1D.Dense>> _free = [];
+    private readonly IReadOnlyDictionary<string, int> _lastUse;
+    private readonly HashSet<string> _kept;
     private readonly Dictionary<string, MemoryBuffer1D<byte, Stride1D.Dense>> _constants = new(StringComparer.Ordinal);
     private readonly List<MemoryBuffer> _buffers = [];
     private readonly List<(string Name, Action Launch)> _launches = [];
 
-    public PartitionBuilder(IlgpuBackend backend) => Backend = backend;
+    /// <param name="lastUse">Per run-time value, the index of the last node reading it (or producing it, when nothing reads it).</param>
+    /// <param name="kept">Values that must survive the whole partition (its outputs).</param>
+    public PartitionBuilder(IlgpuBackend backend, IReadOnlyDictionary<string, int> lastUse, IEnumerable<string> kept)
+    {
+        Backend = backend;
+        _lastUse = lastUse;
+        _kept = new HashSet<string>(kept, StringComparer.Ordinal);
+    }
 
     public IlgpuBackend Backend { get; }
 
@@ -32,17 +45,52 @@ internal sealed class PartitionBuilder
 
     public IReadOnlyList<MemoryBuffer> Buffers => _buffers;
 
-    /// <summary>The device buffer of a run-time value (allocated on first use with room for <paramref name="bytes"/>).</summary>
+    /// <summary>Bytes of device memory the partition's values occupy (after pooling).</summary>
+    public long ValueBytes { get; private set; }
+
+    /// <summary>The device buffer of a run-time value (on first use: a free pooled buffer that fits, else a new one).</summary>
     public MemoryBuffer1D<byte, Stride1D.Dense> ValueBuffer(string name, int bytes)
     {
         if (!_values.TryGetValue(name, out var buffer))
         {
             // Rounded up to whole words so views may be reinterpreted as int or float.
-            buffer = Accelerator.Allocate1D<byte>(Math.Max(4, (bytes + 3) & ~3));
-            _buffers.Add(buffer);
-            _values[name] = buffer;
+            int size = Math.Max(4, (bytes + 3) & ~3);
+            buffer = _free.Where(b => b.Length >= size).MinBy(b => b.Length);
+            if (buffer is not null)
+            {
+                _free.Remove(buffer);
+            }
+            else
+            {
+                buffer = Accelerator.Allocate1D<byte>(size);
+                _buffers.Add(buffer);
+                ValueBytes += size;
+            }
+            Track(name, buffer);
         }
         return buffer;
+    }
+
+    /// <summary>Returns the buffers of values whose last reader was node <paramref name="node"/> to the pool.</summary>
+    public void EndNode(int node)
+    {
+        foreach (var name in _values.Keys.Where(n => !_kept.Contains(n) && _lastUse.TryGetValue(n, out int last) && last <= node).ToList())
+        {
+            var buffer = _values[name];
+            _values.Remove(name);
+            if (--_liveNames[buffer] == 0)
+            {
+                _liveNames.Remove(buffer);
+                if (!_constants.ContainsValue(buffer))
+                    _free.Add(buffer);
+            }
+        }
+    }
+
+    private void Track(string name, MemoryBuffer1D<byte, Stride1D.Dense> buffer)
+    {
+        _values[name] = buffer;
+        _liveNames[buffer] = _liveNames.GetValueOrDefault(buffer) + 1;
     }
 
     /// <summary>Input <paramref name="index"/> of the node as a device view: a run-time value, or its constant uploaded once.</summary>
@@ -76,7 +124,7 @@ internal sealed class PartitionBuilder
     {
         Input(context, input);
         string from = context.Node.Input(input);
-        _values[context.Node.Outputs[output]] = _values.TryGetValue(from, out var value) ? value : _constants[from];
+        Track(context.Node.Outputs[output], _values.TryGetValue(from, out var value) ? value : _constants[from]);
     }
 
     /// <summary>Uploads host data once (packed weights, zero points, multipliers).</summary>

@@ -28,15 +28,18 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
     public PartitionKernel(IlgpuBackend backend, ExecutionPartition partition)
     {
         _backend = backend;
-        var builder = new PartitionBuilder(backend);
+        var builder = new PartitionBuilder(backend, LastUses(partition), partition.Outputs);
         _inputs = partition.Inputs.Select(name => builder.ValueBuffer(name, BoundaryBytes(partition, name))).ToArray();
-        foreach (var node in partition.Nodes)
+        for (int i = 0; i < partition.Nodes.Count; i++)
         {
+            var node = partition.Nodes[i];
             var device = DeviceOperators.Find(node.Operator)
                 ?? throw node.Context.Fail($"backend '{backend.Name}' has no kernel for {node.Operator.OpType}");
             builder.NodeName = node.Context.Node.Name;
             device.Build(node.Context, builder);
+            builder.EndNode(i);
         }
+        DeviceValueBytes = builder.ValueBytes;
         _outputs = partition.Outputs.Select(builder.Value).ToArray();
         _launches = [.. builder.Launches];
         _ticks = new long[_launches.Length];
@@ -44,6 +47,9 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
         // Weight uploads are queued on the stream; finish them while the session is being built.
         backend.Stream.Synchronize();
     }
+
+    /// <summary>Device bytes held for the partition's run-time values (pooled by liveness; weights and scratch not included).</summary>
+    public long DeviceValueBytes { get; }
 
     public bool TimeKernels { get; set; }
 
@@ -94,6 +100,22 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
             }
             stream.Synchronize();
         }
+    }
+
+    /// <summary>Per run-time value, the last node reading it; values nothing reads die where they are produced.</summary>
+    private static Dictionary<string, int> LastUses(ExecutionPartition partition)
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < partition.Nodes.Count; i++)
+        {
+            var context = partition.Nodes[i].Context;
+            for (int k = 0; k < context.InputCount; k++)
+                if (context.HasInput(k) && context.InputValue(k) is null)
+                    last[context.Node.Input(k)] = i;
+            foreach (string output in context.Node.Outputs.Where(o => o.Length > 0))
+                last.TryAdd(output, i);
+        }
+        return last;
     }
 
     private static int BoundaryBytes(ExecutionPartition partition, string name)
