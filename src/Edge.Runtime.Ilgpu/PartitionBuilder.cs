@@ -43,6 +43,7 @@ internal sealed class PartitionBuilder
 
     public IReadOnlyList<(string Name, Action Launch)> Launches => _launches;
 
+    /// <summary>Every device allocation of the partition (values, constants, scratch).</summary>
     public IReadOnlyList<MemoryBuffer> Buffers => _buffers;
 
     /// <summary>Bytes of device memory the partition's values occupy (after pooling).</summary>
@@ -148,11 +149,6 @@ internal sealed class PartitionBuilder
     /// <summary>Appends a device launch to the partition, named after the node.</summary>
     public void Launch(string kernel, Action launch) => _launches.Add(($"{NodeName}: {kernel}", launch));
 
-    /// <summary>Whether a value has a device buffer (inputs before their producer are boundary values).</summary>
-    public bool HasValue(string name) => _values.ContainsKey(name);
-
     /// <summary>The value's device buffer; the partition's boundary copies use it.</summary>
     public MemoryBuffer1D<byte, Stride1D.Dense> Value(string name) => _values[name];
-
-    public static ModelException Unsupported(PartitionNode node, string reason) => node.Context.Fail(reason);
 }

@@ -20,6 +20,8 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
     private readonly MemoryBuffer1D<byte, Stride1D.Dense>[] _inputs;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense>[] _outputs;
     private readonly (string Name, Action Launch)[] _launches;
+    // Held for the plan's lifetime: the launches only see views of these.
+    private readonly MemoryBuffer[] _buffers;
     private readonly long[] _ticks;
     private readonly long[] _counts;
     private long _uploaded;
@@ -40,6 +42,8 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
             builder.EndNode(i);
         }
         DeviceValueBytes = builder.ValueBytes;
+        _buffers = [.. builder.Buffers];
+        DeviceBytes = _buffers.Sum(b => b.LengthInBytes);
         _outputs = partition.Outputs.Select(builder.Value).ToArray();
         _launches = [.. builder.Launches];
         _ticks = new long[_launches.Length];
@@ -50,6 +54,9 @@ internal sealed class PartitionKernel : Kernel, IDeviceProfile
 
     /// <summary>Device bytes held for the partition's run-time values (pooled by liveness; weights and scratch not included).</summary>
     public long DeviceValueBytes { get; }
+
+    /// <summary>All device memory the partition holds: values, uploaded weights and scratch.</summary>
+    public long DeviceBytes { get; }
 
     public bool TimeKernels { get; set; }
 

@@ -1,15 +1,6 @@
-using Edge.Runtime.Ilgpu.Cpu;
-
 namespace Edge.Runtime.Ilgpu.Tests;
 
-/// <summary>One ILGPU CPU accelerator shared by the tests that need it (context creation and kernel compiles are not free).</summary>
-public sealed class IlgpuCpuFixture : IDisposable
-{
-    public IlgpuCpuBackend Backend { get; } = IlgpuCpuBackend.Create();
-
-    public void Dispose() => Backend.Dispose();
-}
-
+/// <summary>The tests sharing <see cref="IlgpuCpuFixture"/>; they run one after another, as the emulator is CPU-hungry.</summary>
 [CollectionDefinition(Name)]
 public sealed class IlgpuCpuCollection : ICollectionFixture<IlgpuCpuFixture>
 {
