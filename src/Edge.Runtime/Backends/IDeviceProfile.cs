@@ -12,6 +12,9 @@ public interface IDeviceProfile
     /// <summary>Accumulated per-kernel timings in launch order (empty until <see cref="TimeKernels"/> is on).</summary>
     IReadOnlyList<DeviceKernelTiming> Kernels { get; }
 
+    /// <summary>Device memory held by the partition: weights, values and scratch.</summary>
+    long DeviceBytes { get; }
+
     /// <summary>Bytes copied host → device since the last reset (weights uploaded at build excluded).</summary>
     long BytesUploaded { get; }
 
