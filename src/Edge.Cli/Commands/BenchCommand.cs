@@ -115,7 +115,7 @@ public static class BenchCommand
             Console.WriteLine($"  {step.Node.Name,-40} {step.Node.OpType,-24} {MsPerRun(t),9:F4} ms");
         foreach (var device in devices)
         {
-            Console.WriteLine($"  device partition: {device.BytesUploaded / iterations} bytes in, {device.BytesDownloaded / iterations} bytes out per run; slowest device kernels:");
+            Console.WriteLine($"  device partition: {device.BytesUploaded / iterations} bytes in, {device.BytesDownloaded / iterations} bytes out per run, {device.DeviceBytes / 1024.0:F1} KiB on the device; slowest device kernels:");
             foreach (var kernel in device.Kernels.OrderByDescending(k => k.Time).Take(8))
                 Console.WriteLine($"    {kernel.Name,-60} {kernel.Time.TotalMilliseconds / iterations,9:F4} ms");
         }
