@@ -33,11 +33,13 @@ internal static class GemmKernels
         for (int k0 = 0; k0 < s.KWords; k0 += ChunkWords)
         {
             for (int e = thread; e < tile * ChunkWords; e += threads)
+                aTile[e] = PackA(a, rowBase + e / ChunkWords, k0 + e % ChunkWords, s);
+            // Neighbouring threads read neighbouring columns of a packed row of B: coalesced loads.
+            for (int e = thread; e < tile * ChunkWords; e += threads)
             {
-                int r = e / ChunkWords, word = k0 + e % ChunkWords;
-                aTile[e] = PackA(a, rowBase + r, word, s);
-                int column = colBase + r;
-                bTile[e] = column < s.N && word < s.KWords ? bt[column * s.KWords + word] : 0;
+                int r = e % tile, j = e / tile;
+                int column = colBase + r, word = k0 + j;
+                bTile[r * ChunkWords + j] = column < s.N && word < s.KWords ? bt[word * s.N + column] : 0;
             }
             Group.Barrier();
             for (int j = 0; j < ChunkWords; j++)
@@ -67,11 +69,12 @@ internal static class GemmKernels
             int words = s.KWords - k0 < GemvChunkWords ? s.KWords - k0 : GemvChunkWords;
             if (col < s.N)
             {
-                int bBase = col * s.KWords + k0;
+                // Word-major B: the group's threads read one contiguous run of words per step (coalesced).
+                int bBase = k0 * s.N + col;
                 for (int j = 0; j < words; j++)
                 {
                     int av = aChunk[j];
-                    dot = Dot4.Accumulate(av, bt[bBase + j], dot, s.ASigned, s.BSigned);
+                    dot = Dot4.Accumulate(av, bt[bBase + j * s.N], dot, s.ASigned, s.BSigned);
                     rowSum = Dot4.Accumulate(av, Ones, rowSum, s.ASigned, 0);
                 }
             }

@@ -4,8 +4,8 @@ using ILGPU;
 namespace Edge.Runtime.Ilgpu.Operators;
 
 /// <summary>
-/// Constant int8 weights packed for the device GEMM at build time — transposed to N rows of packed
-/// words with K padded to a multiple of 4, plus per-column sums and zero points — and the launch that
+/// Constant int8 weights packed for the device GEMM at build time — words of four consecutive k per
+/// column, laid out word-major (see <see cref="GemmShape"/>), plus per-column sums and zero points — and the launch that
 /// multiplies a run-time A by them (the GEMV kernel for a few rows, the tiled kernel otherwise).
 /// </summary>
 internal sealed class DeviceInt8Gemm
@@ -32,7 +32,7 @@ internal sealed class DeviceInt8Gemm
             for (int kk = 0; kk < k; kk++)
             {
                 byte b = transposed ? weights[col * k + kk] : weights[kk * n + col];
-                packed[col * _kWords * 4 + kk] = b;
+                packed[((kk / 4) * n + col) * 4 + kk % 4] = b;
                 sums[col] += signed ? (sbyte)b : b;
             }
         _bt = builder.Upload<int>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(packed));
