@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Edge.Runtime.Backends;
+using Edge.Runtime.Ilgpu;
 using Edge.Runtime.Sessions;
 
 namespace Edge.Cli;
@@ -9,7 +9,7 @@ public static class CommonOptions
 {
     public static Option<string> Backend() => new("--backend")
     {
-        Description = "Execution backend: cpu (default). GPU backends come with the ILGPU build.",
+        Description = "Execution backend: cpu (default), cuda, opencl (GPU offload through ILGPU; unsupported nodes run on the CPU) or ilgpu-cpu (ILGPU's CPU emulator, for testing the GPU kernels).",
         DefaultValueFactory = _ => "cpu",
     };
 
@@ -33,14 +33,22 @@ public static class CommonOptions
         return backend switch
         {
             "cpu" => new SessionOptions { Threads = threads },
-            "cuda" or "opencl" or "ilgpu-cpu" => WarnAndFallBack(backend, threads),
+            "cuda" or "opencl" or "ilgpu-cpu" => Ilgpu(backend, threads),
             _ => throw new CliException($"unknown backend '{backend}' (known: cpu, cuda, opencl, ilgpu-cpu)"),
         };
     }
 
-    private static SessionOptions WarnAndFallBack(string backend, int threads)
+    /// <summary>An ILGPU backend first in the preference list; when the device is absent, a warning that says why and the CPU alone.</summary>
+    private static SessionOptions Ilgpu(string backend, int threads)
     {
-        Console.Error.WriteLine($"edge: warning: backend '{backend}' is not available in this build (no ILGPU backends yet); running on cpu");
-        return new SessionOptions { Threads = threads, Backends = Array.Empty<ExecutionBackend>() };
+        var device = IlgpuDevices.TryCreateBackend(backend, out string reason);
+        if (device is null)
+        {
+            Console.Error.WriteLine($"edge: warning: backend '{backend}' is not available: {reason}; running on cpu");
+            return new SessionOptions { Threads = threads };
+        }
+        if (backend == "ilgpu-cpu")
+            Console.Error.WriteLine("edge: note: ilgpu-cpu emulates the GPU kernels on the CPU (slow; for testing them, not for speed)");
+        return new SessionOptions { Threads = threads, Backends = [device] };
     }
 }

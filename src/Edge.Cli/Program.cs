@@ -8,6 +8,7 @@ root.Subcommands.Add(TestModelCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
+root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
 root.Subcommands.Add(KeygenCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());

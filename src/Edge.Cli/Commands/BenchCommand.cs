@@ -95,8 +95,16 @@ public static class BenchCommand
     private static void PrintProfile(InferenceSession session, Tensor[] inputs, Tensor[] outputs, Runtime.Planning.ExecutionPlan plan, int iterations)
     {
         var ticks = new long[plan.Steps.Count];
+        var devices = plan.Steps.Select(s => s.Kernel).OfType<Runtime.Backends.IDeviceProfile>().ToList();
+        foreach (var device in devices)
+        {
+            device.Reset();
+            device.TimeKernels = true;
+        }
         for (int i = 0; i < iterations; i++)
             session.RunProfiled(inputs, outputs, ticks);
+        foreach (var device in devices)
+            device.TimeKernels = false;
         double total = ticks.Sum();
         double MsPerRun(long t) => t * 1000.0 / Stopwatch.Frequency / iterations;
         Console.WriteLine($"profile    {MsPerRun((long)total):F3} ms per run in kernels; by operator:");
@@ -105,6 +113,12 @@ public static class BenchCommand
         Console.WriteLine("  slowest kernels:");
         foreach (var (step, t) in plan.Steps.Zip(ticks).OrderByDescending(x => x.Second).Take(8))
             Console.WriteLine($"  {step.Node.Name,-40} {step.Node.OpType,-24} {MsPerRun(t),9:F4} ms");
+        foreach (var device in devices)
+        {
+            Console.WriteLine($"  device partition: {device.BytesUploaded / iterations} bytes in, {device.BytesDownloaded / iterations} bytes out per run, {device.DeviceBytes / 1024.0:F1} KiB on the device; slowest device kernels:");
+            foreach (var kernel in device.Kernels.OrderByDescending(k => k.Time).Take(8))
+                Console.WriteLine($"    {kernel.Name,-60} {kernel.Time.TotalMilliseconds / iterations,9:F4} ms");
+        }
     }
 
     private static double Round(double value) => Math.Round(value, 4);

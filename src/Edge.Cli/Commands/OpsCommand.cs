@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Edge.Runtime.Ilgpu;
 using Edge.Runtime.Operators;
 
 namespace Edge.Cli.Commands;
@@ -17,7 +18,7 @@ public static class OpsCommand
     private static int Execute(bool markdown)
     {
         var ops = OperatorRegistry.Default.All.ToList();
-        string[] backends = ["cpu"];
+        string[] backends = ["cpu", "cuda/opencl"];
         string[] header = ["operator", "domain", "opsets", "types", .. backends];
         var rows = ops.Select(op => new[]
         {
@@ -26,6 +27,7 @@ public static class OpsCommand
             op.MinOpset == op.MaxOpset ? $"{op.MinOpset}" : $"{op.MinOpset}-{op.MaxOpset}",
             op.TypeConstraints,
             "yes",
+            IlgpuBackend.DeviceSupport(op.Domain, op.OpType) ?? "-",
         }).ToList();
         if (markdown)
         {
@@ -41,7 +43,7 @@ public static class OpsCommand
             foreach (var row in rows)
                 Console.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))));
         }
-        Console.WriteLine($"{ops.Count} operators");
+        Console.WriteLine($"{ops.Count} operators ({ops.Count(o => IlgpuBackend.DeviceSupport(o.Domain, o.OpType) is not null)} with ILGPU device kernels; nodes they do not handle run on the cpu)");
         return ExitCodes.Success;
     }
 }

@@ -4,7 +4,9 @@ namespace Edge.Runtime.Backends;
 
 /// <summary>
 /// A device that runs kernels. The planner gives each node to the first backend in the session's
-/// preference list that claims it and falls back to the CPU backend for the rest.
+/// preference list that claims it and falls back to the CPU backend for the rest. Backends with
+/// their own memory (GPUs) build one kernel per partition — a run of consecutive nodes — so that
+/// values stay on the device between the partition's nodes.
 /// </summary>
 public abstract class ExecutionBackend : IDisposable
 {
@@ -14,11 +16,21 @@ public abstract class ExecutionBackend : IDisposable
     /// <summary>What really runs, e.g. the CPU's instruction sets or the GPU's name.</summary>
     public abstract string Description { get; }
 
+    /// <summary>Whether the planner hands this backend whole partitions (<see cref="CreatePartitionKernel"/>) instead of single nodes.</summary>
+    public virtual bool UsesPartitions => false;
+
     /// <summary>Whether this backend can run the node as planned.</summary>
     public bool Supports(Operator op, NodeContext context) => SupportsInternal(op, context);
 
     /// <summary>Prepares the node's kernel on this backend (packs weights, compiles code).</summary>
     public Kernel CreateKernel(Operator op, NodeContext context) => CreateKernelInternal(op, context);
+
+    /// <summary>
+    /// Prepares one kernel for a whole partition: it reads <see cref="ExecutionPartition.Inputs"/> as its
+    /// inputs and writes <see cref="ExecutionPartition.Outputs"/> as its outputs, in that order.
+    /// Only called when <see cref="UsesPartitions"/> is true.
+    /// </summary>
+    public Kernel CreatePartitionKernel(ExecutionPartition partition) => CreatePartitionKernelInternal(partition);
 
     public void Dispose()
     {
@@ -29,6 +41,9 @@ public abstract class ExecutionBackend : IDisposable
     protected abstract bool SupportsInternal(Operator op, NodeContext context);
 
     protected abstract Kernel CreateKernelInternal(Operator op, NodeContext context);
+
+    protected virtual Kernel CreatePartitionKernelInternal(ExecutionPartition partition) =>
+        throw new NotSupportedException($"backend '{Name}' runs single nodes, not partitions");
 
     protected virtual void DisposeInternal() { }
 }

@@ -47,7 +47,7 @@ public sealed class ExecutionPlanner
             return slots.Count - 1;
         }
 
-        var pendingSteps = new List<(Node Node, Operator Op, NodeContext Context, ExecutionBackend Backend, Kernel Kernel)>();
+        var pendingSteps = new List<(Node Node, Operator Op, NodeContext Context, ExecutionBackend Backend, Kernel? Kernel)>();
         foreach (var node in graph.Nodes)
         {
             var op = _registry.Resolve(node);
@@ -70,7 +70,8 @@ public sealed class ExecutionPlanner
                 }
 
                 var backend = _backends.First(b => b.Supports(op, context));
-                var kernel = backend.CreateKernel(op, context);
+                // Partition backends build one kernel per run of nodes once every node is planned.
+                var kernel = backend.UsesPartitions ? null : backend.CreateKernel(op, context);
                 for (int o = 0; o < node.Outputs.Count; o++)
                     if (node.Outputs[o].Length > 0)
                     {
@@ -98,14 +99,27 @@ public sealed class ExecutionPlanner
         var outputSlots = graph.Outputs.Select(o => slotOf.TryGetValue(o.Name, out int s) ? s : SlotFor(o.Name)).ToArray();
 
         var steps = new List<ExecutionStep>(pendingSteps.Count);
-        foreach (var (node, op, context, backend, kernel) in pendingSteps)
+        for (int i = 0; i < pendingSteps.Count;)
         {
-            var inSlots = node.Inputs.Select(n => n.Length == 0 ? -1 : SlotFor(n)).ToArray();
-            var outSlots = node.Outputs.Select(n => n.Length == 0 ? -1 : slotOf[n]).ToArray();
-            long weights = inSlots.Where(s => s >= 0 && slots[s].Constant is not null).Sum(s => (long)slots[s].ByteLength);
-            long activations = inSlots.Concat(outSlots).Where(s => s >= 0 && slots[s].Constant is null).Sum(s => (long)slots[s].ByteLength);
-            steps.Add(new ExecutionStep(node, kernel, backend, inSlots, outSlots, op.CountOperations(context), weights, activations));
+            var (node, op, context, backend, kernel) = pendingSteps[i];
+            if (kernel is not null)
+            {
+                var inSlots = node.Inputs.Select(n => n.Length == 0 ? -1 : SlotFor(n)).ToArray();
+                var outSlots = node.Outputs.Select(n => n.Length == 0 ? -1 : slotOf[n]).ToArray();
+                steps.Add(new ExecutionStep(node, kernel, backend, inSlots, outSlots, op.CountOperations(context), WeightBytes(inSlots), ActivationBytes(inSlots, outSlots)));
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < pendingSteps.Count && pendingSteps[end].Backend == backend)
+                end++;
+            steps.Add(PartitionStep(graph, pendingSteps.GetRange(i, end - i).Select(p => (p.Op, p.Context)).ToList(), backend,
+                pendingSteps.Skip(end).SelectMany(p => p.Node.Inputs), SlotFor, WeightBytes, ActivationBytes));
+            i = end;
         }
+
+        long WeightBytes(int[] inSlots) => inSlots.Where(s => s >= 0 && slots[s].Constant is not null).Sum(s => (long)slots[s].ByteLength);
+        long ActivationBytes(int[] inSlots, int[] outSlots) => inSlots.Concat(outSlots).Where(s => s >= 0 && slots[s].Constant is null).Sum(s => (long)slots[s].ByteLength);
 
         int arenaBytes = LayOutArena(slots, steps, outputSlots);
         int workspace = steps.Count == 0 ? 0 : steps.Max(s => s.Kernel.WorkspaceBytes);
@@ -114,6 +128,49 @@ public sealed class ExecutionPlanner
             if (i == 0 || steps[i].Backend != steps[i - 1].Backend)
                 partitions++;
         return new ExecutionPlan(slots, steps, inputSlots, outputSlots, arenaBytes, workspace, partitions);
+    }
+
+    /// <summary>
+    /// One step for a run of nodes on a partition backend: its inputs are the run-time values that enter
+    /// the run, its outputs those used later or returned; the values in between never reach the host.
+    /// </summary>
+    private static ExecutionStep PartitionStep(Graph graph, List<(Operator Op, NodeContext Context)> run, ExecutionBackend backend,
+        IEnumerable<string> laterInputs, Func<string, int> slotFor, Func<int[], long> weightBytes, Func<int[], int[], long> activationBytes)
+    {
+        var produced = new HashSet<string>(StringComparer.Ordinal);
+        var inputs = new List<string>();
+        foreach (var (_, context) in run)
+        {
+            for (int i = 0; i < context.Node.Inputs.Count; i++)
+                if (context.HasInput(i) && context.InputValue(i) is null && !produced.Contains(context.Node.Inputs[i]) && !inputs.Contains(context.Node.Inputs[i]))
+                    inputs.Add(context.Node.Inputs[i]);
+            produced.UnionWith(context.Node.Outputs.Where(o => o.Length > 0));
+        }
+        var usedLater = new HashSet<string>(laterInputs, StringComparer.Ordinal);
+        usedLater.UnionWith(graph.Outputs.Select(o => o.Name));
+        var outputs = run.SelectMany(r => r.Context.Node.Outputs).Where(o => o.Length > 0 && usedLater.Contains(o)).ToList();
+
+        var partition = new ExecutionPartition(run.Select(r => new PartitionNode(r.Op, r.Context)).ToList(), inputs, outputs);
+        Kernel kernel;
+        try
+        {
+            kernel = backend.CreatePartitionKernel(partition);
+        }
+        catch (Exception e) when (e is not ModelException and not OutOfMemoryException)
+        {
+            throw new ModelException($"{backend.Name} partition {partition.Describe()}: {e.Message}");
+        }
+        long operations = 0, weights = 0, activations = 0;
+        foreach (var (op, context) in run)
+        {
+            var inSlots = context.Node.Inputs.Select(n => n.Length == 0 ? -1 : slotFor(n)).ToArray();
+            var outSlots = context.Node.Outputs.Select(n => n.Length == 0 ? -1 : slotFor(n)).ToArray();
+            operations += op.CountOperations(context);
+            weights += weightBytes(inSlots);
+            activations += activationBytes(inSlots, outSlots);
+        }
+        var node = new Node(partition.Describe(), "Partition", "", inputs, outputs);
+        return new ExecutionStep(node, kernel, backend, inputs.Select(slotFor).ToArray(), outputs.Select(slotFor).ToArray(), operations, weights, activations);
     }
 
     internal static NodeContext BuildContext(Node node, List<ValueSlot> slots, Dictionary<string, int> slotOf, Dictionary<string, Tensor> constants)
@@ -177,7 +234,12 @@ public sealed class ExecutionPlanner
 
     private static int LayOutArena(List<ValueSlot> slots, List<ExecutionStep> steps, int[] outputSlots)
     {
-        var arenaSlots = Enumerable.Range(0, slots.Count).Where(s => slots[s].Constant is null && !slots[s].IsGraphInput).ToArray();
+        // Values that live only inside a device partition get no host memory (offset −1).
+        var touched = new HashSet<int>(steps.SelectMany(s => s.InputSlots.Concat(s.OutputSlots)).Concat(outputSlots));
+        var arenaSlots = Enumerable.Range(0, slots.Count).Where(s => slots[s].Constant is null && !slots[s].IsGraphInput && touched.Contains(s)).ToArray();
+        for (int s = 0; s < slots.Count; s++)
+            if (slots[s].Constant is null && !slots[s].IsGraphInput && !touched.Contains(s))
+                slots[s] = slots[s] with { ArenaOffset = -1 };
         var index = new Dictionary<int, int>();
         for (int i = 0; i < arenaSlots.Length; i++)
             index[arenaSlots[i]] = i;

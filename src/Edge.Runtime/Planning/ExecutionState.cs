@@ -14,7 +14,7 @@ internal sealed class ExecutionState
             var slot = plan.Slots[i];
             if (slot.Constant is not null)
                 Values[i] = slot.Constant;
-            else if (!slot.IsGraphInput)
+            else if (!slot.IsGraphInput && slot.ArenaOffset >= 0)
                 Values[i] = new Tensor(slot.Type, slot.Shape, arena, slot.ArenaOffset);
         }
         Workspace = GC.AllocateUninitializedArray<byte>(plan.WorkspaceBytes, pinned: true);
