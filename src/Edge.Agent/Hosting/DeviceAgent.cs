@@ -28,6 +28,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loops;
     private EmbeddedBroker? _broker;
+    private readonly List<Edge.Runtime.Backends.ExecutionBackend> _backends;
     private MqttConnection? _mqtt;
 
     private DeviceAgent(AgentConfig config, ILoggerFactory loggers)
@@ -37,9 +38,8 @@ public sealed class DeviceAgent : IAsyncDisposable
         Topics = new Topics(config.DeviceId);
         Store = new ModelStore(config.StateDir, config.KeepVersions);
         _keys = TrustedKeys.Load(config.TrustedKeys);
-        if (!config.Backends.Contains("cpu") || config.Backends[0] != "cpu")
-            _logger.LogWarning("Backends {Backends} preferred; this build has the CPU backend only, so models run on cpu", config.Backends);
-        Sessions = new RuntimeSessionFactory(new SessionOptions());
+        _backends = config.Backends.Count > 0 && config.Backends[0] != "cpu" ? DeviceBackends.Create(config.Backends, _logger) : [];
+        Sessions = new RuntimeSessionFactory(new SessionOptions { Backends = _backends });
         Peaks = MeasurePeaks(config);
         // Without an address to serve them on, the Prometheus metrics (and prometheus-net itself) are not loaded at all.
         Metrics = config.MetricsListen is null ? null : new AgentMetrics(Models, Peaks);
@@ -162,6 +162,9 @@ public sealed class DeviceAgent : IAsyncDisposable
         await Deploys.WhenIdleAsync();
         Deploys.Dispose();
         Models.Dispose();
+        // After the models: their sessions' device buffers belong to these backends.
+        foreach (var backend in _backends)
+            backend.Dispose();
         _inference.Dispose();
         _keys.Dispose();
         _stopping.Dispose();

@@ -9,8 +9,8 @@ namespace Edge.Agent.Inference;
 /// </summary>
 public sealed class RuntimeSessionFactory(SessionOptions options) : ISessionFactory
 {
-    /// <summary>The backend actually used (this build has only the CPU backend).</summary>
-    public string Backend => "cpu";
+    /// <summary>The preferred backend that started ("cpu" when none did, or none was asked for); the CPU backend runs what it does not claim.</summary>
+    public string Backend => options.Backends.Count > 0 ? options.Backends[0].Name : "cpu";
 
     public InferenceSession Create(string modelPath)
     {

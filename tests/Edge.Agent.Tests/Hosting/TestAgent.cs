@@ -22,14 +22,16 @@ internal sealed class TestAgent : IAsyncDisposable
 
     /// <param name="stateDir">A state dir to reuse (kept on dispose); default a fresh temp folder.</param>
     /// <param name="metricsListen">Where to serve Prometheus metrics; default none.</param>
-    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1", string? stateDir = null, ListenAddress? metricsListen = null)
+    /// <param name="backends">The backend preference list; default cpu only.</param>
+    public static async Task<TestAgent> StartAsync(string brokerUrl, IReadOnlyList<string> trustedKeys, string deviceId = "dev-1", string? stateDir = null, ListenAddress? metricsListen = null,
+        IReadOnlyList<string>? backends = null)
     {
         var state = stateDir is null ? new TempFolder() : null;
         var config = new AgentConfig
         {
             DeviceId = deviceId,
             Broker = new BrokerConfig { Url = BrokerConfig.ParseUrl(brokerUrl, "broker") },
-            Backends = ["cpu"],
+            Backends = backends ?? ["cpu"],
             StateDir = stateDir ?? state!.Path,
             TrustedKeys = trustedKeys,
             Models = [new SeedModel("digits", "1.0", RepoFiles.SampleModel)],
