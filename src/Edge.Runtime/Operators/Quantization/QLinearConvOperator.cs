@@ -47,7 +47,8 @@ public sealed class QLinearConvOperator : Operator
     {
         var geometry = ConvGeometry.Create(context, context.InputShape(0), context.InputShape(3));
         bool wSigned = context.InputType(3) == DataType.Int8;
-        return new QLinearConvKernel(new Int8Convolution(geometry, context.InputValue(3), wSigned),
+        bool symmetric = QuantizedValues.IsConstantZero(context.InputValue(5));
+        return new QLinearConvKernel(new Int8Convolution(geometry, context.InputValue(3), wSigned, symmetricWeights: symmetric),
             context.InputType(0) == DataType.Int8, wSigned, context.InputType(7) == DataType.Int8);
     }
 
@@ -125,6 +126,38 @@ public sealed class QLinearConvOperator : Operator
                     if (end > begin)
                         bytes.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
                 }
+            }
+        }
+    
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public readonly void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
+            Span<byte> row = pixels <= 2048 ? stackalloc byte[2048] : new byte[pixels];
+            for (int i = 0; i < channels; i++)
+            {
+                int channelIndex = group * n + firstChannel + i;
+                var channel = _output.Slice((batch * geometry.OutChannels + channelIndex) * plane, plane);
+                var bytes = rowWidth == outW ? channel.Slice(firstWide, pixels) : row[..pixels];
+                int bias = unchecked((_bias.IsEmpty ? 0 : _bias[channelIndex]) + offsets[i]);
+                Requantizer.RequantizeUniform(accumulators.Slice(i * stride, pixels), bias,
+                    _scales.Length == 1 ? _scales[0] : _scales[channelIndex], zeroPoint, signed, bytes);
+                if (rowWidth != outW)
+                    CropWideRows(bytes, firstWide, rowWidth, outW, channel);
+            }
+        }
+
+        /// <summary>Copies the kept columns of wide pixels [firstWide, + row.Length) to their output positions.</summary>
+        private static void CropWideRows(ReadOnlySpan<byte> row, int firstWide, int rowWidth, int outW, Span<byte> channel)
+        {
+            int pixels = row.Length;
+            for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+            {
+                int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                if (end > begin)
+                    row.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
             }
         }
     }

@@ -247,5 +247,18 @@ public sealed class PackedConvolutionTests
                         output[(batch * g.OutChannels + group * n + oc) * g.OutPixels + oy * g.OutW + ox] = accumulators[oc * stride + j];
                 }
         }
+
+        public void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets)
+        {
+            int n = g.OutChannelsPerGroup;
+            for (int i = 0; i < channels; i++)
+                for (int j = 0; j < pixels; j++)
+                {
+                    int oy = (firstWide + j) / rowWidth, ox = (firstWide + j) % rowWidth;
+                    if (ox < g.OutW)
+                        output[(batch * g.OutChannels + group * n + firstChannel + i) * g.OutPixels + oy * g.OutW + ox] = accumulators[i * stride + j] + offsets[i];
+                }
+        }
     }
 }

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Edge.Runtime.Backends.Cpu.Jit;
+using Edge.Runtime.Backends.Cpu.Kernels;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// Int8 convolution with symmetric int8 weights (all weight zero points 0) on generated AVX-512 VNNI kernels that read
+/// the input in place: each group's image is copied once per run into stride-phase planes with four channels interleaved
+/// per pixel (<see cref="QuadImage"/>), from which a tap's operand over 32 wide output pixels is 128 contiguous bytes.
+/// There is no per-tile patch packing and, the weights being symmetric, no column sums: with b″ the stored uint8
+/// (x, or x XOR 0x80 for int8 x), Σ w·(x − x_zp) = Σ w·b″ + q·Σw with q = β − x_zp, and q·Σw goes into the bias.
+/// Threads split the output channels, so each keeps its share of the weights hot and none waits on another.
+/// </summary>
+internal sealed unsafe class DirectInt8Convolution
+{
+    /// <summary>Accumulator bytes a tile may use (all output channels of the group × the tile's pixels).</summary>
+    private const int TileBytes = 128 * 1024;
+
+    /// <summary>Output channels below which a thread is not worth its start-up.</summary>
+    private const int MinChannelsPerThread = 8;
+
+    /// <summary>Quad-taps up to which one kernel call lasts microseconds at most (≤ 12 vpdpbusd each, ~1 a cycle).</summary>
+    private const int ShortCallQuads = 4096;
+
+    private readonly ConvGeometry _g;
+    private readonly QuadImage _image;
+    private readonly byte[] _weights;
+    private readonly int[] _weightSums;
+    private readonly int _weightStride, _tilePixels;
+    private readonly nint[] _kernels;
+
+    private DirectInt8Convolution(ConvGeometry geometry, ReadOnlySpan<byte> weights, nint[] kernels, QuadImage image)
+    {
+        _g = geometry;
+        _image = image;
+        _kernels = kernels;
+        int taps = geometry.KernelH * geometry.KernelW, quads = image.Quads, cpg = geometry.ChannelsPerGroup, k = geometry.PatchSize;
+        _weightStride = (quads * taps * 4 + 63) & ~63;
+        _weights = new byte[geometry.OutChannels * _weightStride];
+        _weightSums = new int[geometry.OutChannels];
+        // Weight row order (quad, tap, channel in quad): the kernel's dword broadcast per tap then meets the image's interleaved quad.
+        for (int m = 0; m < geometry.OutChannels; m++)
+        {
+            var source = weights.Slice(m * k, k);
+            var row = _weights.AsSpan(m * _weightStride, _weightStride);
+            int sum = 0;
+            for (int c = 0; c < cpg; c++)
+                for (int t = 0; t < taps; t++)
+                {
+                    sbyte value = (sbyte)source[c * taps + t];
+                    row[((c / 4 * taps) + t) * 4 + c % 4] = (byte)value;
+                    sum += value;
+                }
+            _weightSums[m] = sum;
+        }
+        int allPixels = (image.WidePixels + VnniDirectConvGenerator.PanelWidth - 1) & ~(VnniDirectConvGenerator.PanelWidth - 1);
+        _tilePixels = Math.Clamp(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)) & ~(VnniDirectConvGenerator.PanelWidth - 1),
+            VnniDirectConvGenerator.PanelWidth, Math.Min(allPixels, 2048));
+    }
+
+    /// <summary>
+    /// The engine for int8 <paramref name="weights"/> with all zero points 0, or null where it does not apply or pay:
+    /// no generated VNNI code on this CPU, or groups of under 3 channels (a quad would then be mostly padding).
+    /// </summary>
+    public static DirectInt8Convolution? TryCreate(ConvGeometry geometry, ReadOnlySpan<byte> weights)
+    {
+        if (geometry.ChannelsPerGroup < 3 || geometry.OutChannelsPerGroup < 1 || !Int8Gemm.IsSupported(Int8GemmVariant.Avx512Vnni))
+            return null;
+        var image = new QuadImage(geometry);
+        var kernels = DirectConvCode.Get(image.TapOffsets, image.QuadBytes);
+        return kernels is null ? null : new DirectInt8Convolution(geometry, weights, kernels, image);
+    }
+
+    public int RowWidth => _image.RowWidth;
+
+    /// <summary>The quad image, the gather rows, the accumulators of one tile and the per-channel offsets.</summary>
+    public int WorkspaceBytes => AccumulatorOffset + _g.OutChannelsPerGroup * _tilePixels * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int);
+
+    private int AccumulatorOffset => Align(_image.Bytes) + Align(_image.GatherBytes);
+
+    private static int Align(int bytes) => (bytes + 63) & ~63;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run<TSink>(ReadOnlySpan<byte> x, bool xSigned, int xZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        var g = _g;
+        int n = g.OutChannelsPerGroup, imageSize = g.Height * g.Width;
+        var quadImage = workspace.AsSpan(0, _image.Bytes);
+        var gather = workspace.AsSpan(Align(_image.Bytes), _image.GatherBytes);
+        var offsets = MemoryMarshal.Cast<byte, int>(workspace.AsSpan(AccumulatorOffset + n * _tilePixels * sizeof(int), n * sizeof(int)));
+        byte flip = xSigned ? (byte)0x80 : (byte)0;
+        int q = (xSigned ? -128 : 0) - xZero;
+        int workers = Math.Clamp(n / MinChannelsPerThread, 1, parallel.Threads);
+        fixed (byte* workspaceFixed = workspace)
+        fixed (byte* weightsFixed = _weights)
+        fixed (nint* kernelsFixed = _kernels)
+        {
+            var job = new Job
+            {
+                Sink = Unsafe.AsPointer(ref sink), Kernels = kernelsFixed, Image = workspaceFixed, Accumulators = (int*)(workspaceFixed + AccumulatorOffset),
+                Offsets = (int*)(workspaceFixed + AccumulatorOffset + n * _tilePixels * sizeof(int)), WeightStride = _weightStride, Quads = _image.Quads, Channels = n, Workers = workers,
+                TilePixels = _tilePixels, WidePixels = _image.WidePixels, RowWidth = _image.RowWidth,
+                ShortCalls = (long)_image.Quads * g.KernelH * g.KernelW <= ShortCallQuads,
+            };
+            for (int b = 0; b < g.Batch; b++)
+                for (int grp = 0; grp < g.Group; grp++)
+                {
+                    var image = x.Slice((b * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+                    _image.Fill(image, (byte)(xZero ^ flip), flip, quadImage, gather, fillPadding: b == 0 && grp == 0);
+                    for (int m = 0; m < n; m++)
+                        offsets[m] = unchecked(q * _weightSums[grp * n + m]);
+                    job.Weights = weightsFixed + (nint)grp * n * _weightStride;
+                    job.Batch = b;
+                    job.Group = grp;
+                    if (workers > 1)
+                        parallel.For(workers, 1, in job, &RunWorkers<TSink>);
+                    else
+                        RunWorkers<TSink>(in job, 0, 1);
+                }
+        }
+    }
+
+    /// <summary>Worker w's output channels over every tile: computed, then handed to the sink while still in cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void RunWorkers<TSink>(in Job job, int firstWorker, int endWorker)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        ref TSink sink = ref Unsafe.AsRef<TSink>(job.Sink);
+        int tile = job.TilePixels, width = VnniDirectConvGenerator.PanelWidth;
+        int* sizes = stackalloc int[64];
+        for (int worker = firstWorker; worker < endWorker; worker++)
+        {
+            int first = (int)((long)job.Channels * worker / job.Workers), end = (int)((long)job.Channels * (worker + 1) / job.Workers);
+            int count = end - first;
+            if (count == 0)
+                continue;
+            // Near-equal blocks of at most MaxRows channels: 32 channels as 6,6,5,5,5,5 rather than five 6s and a 2.
+            int blocks = (count + VnniDirectConvGenerator.MaxRows - 1) / VnniDirectConvGenerator.MaxRows;
+            int* blockSizes = blocks <= 64 ? sizes : (int*)NativeMemory.Alloc((nuint)blocks * sizeof(int));
+            for (int block = 0; block < blocks; block++)
+                blockSizes[block] = count * (block + 1) / blocks - count * block / blocks;
+            try
+            {
+                for (int j0 = 0; j0 < job.WidePixels; j0 += tile)
+                {
+                    int pixels = Math.Min(tile, job.WidePixels - j0);
+                    for (int panel = 0; panel < pixels; panel += width)
+                    {
+                        byte* source = job.Image + (nint)(j0 + panel) * 4;
+                        int row = first;
+                        for (int block = 0; block < blocks; block++)
+                        {
+                            int rows = blockSizes[block];
+                            byte* weights = job.Weights + (nint)row * job.WeightStride;
+                            int* output = job.Accumulators + (nint)row * tile + panel;
+                            // Skipping the GC transition holds off a GC suspension for the call, so only calls known to be short skip it.
+                            if (job.ShortCalls)
+                                ((delegate* unmanaged[SuppressGCTransition]<byte*, nint, byte*, nint, int*, nint, void>)job.Kernels[rows - 1])(
+                                    weights, job.WeightStride, source, job.Quads, output, (nint)tile * sizeof(int));
+                            else
+                                ((delegate* unmanaged<byte*, nint, byte*, nint, int*, nint, void>)job.Kernels[rows - 1])(
+                                    weights, job.WeightStride, source, job.Quads, output, (nint)tile * sizeof(int));
+                            row += rows;
+                        }
+                    }
+                    sink.StoreChannelRange(job.Batch, job.Group, first, count, j0, pixels, job.RowWidth,
+                        new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile, (count - 1) * tile + pixels), tile,
+                        new ReadOnlySpan<int>(job.Offsets + first, count));
+                }
+            }
+            finally
+            {
+                if (blockSizes != sizes)
+                    NativeMemory.Free(blockSizes);
+            }
+        }
+    }
+
+    /// <summary>One run's pinned operands for the workers (valid while <see cref="Run"/>'s fixed block runs).</summary>
+    private struct Job
+    {
+        public void* Sink;
+        public nint* Kernels;
+        public byte* Weights;
+        public byte* Image;
+        public int* Accumulators;
+        public int* Offsets;
+        public nint WeightStride;
+        public int Quads, Channels, Workers, TilePixels, WidePixels, RowWidth, Batch, Group;
+        public bool ShortCalls;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Edge.Runtime.Operators.Quantization;
+
+/// <summary>
+/// The input layout of <see cref="DirectInt8Convolution"/>: one group's padded image split into the stride phases its taps
+/// read (as <see cref="ConvPhaseLayout"/>), with channels in quads, the four channels of a quad interleaved per pixel. Quad
+/// plane (q, phase) holds padded pixel (y′·strideH + py, x′·strideW + px) at 4·(y′·<see cref="RowWidth"/> + x′); a tap's
+/// operand over wide output pixels j.. (j = oy·RowWidth + ox) then starts at <see cref="TapOffsets"/>[tap] + 4·j.
+/// </summary>
+internal sealed class QuadImage
+{
+    private readonly ConvGeometry _g;
+    private readonly ConvPhaseLayout _layout;
+    private readonly int[] _slots;
+
+    public QuadImage(ConvGeometry geometry)
+    {
+        _g = geometry;
+        _layout = new ConvPhaseLayout(geometry);
+        RowWidth = _layout.RowWidth;
+        Quads = (geometry.ChannelsPerGroup + 3) / 4;
+        WidePixels = geometry.OutH * RowWidth;
+        _slots = new int[geometry.StrideH * geometry.StrideW];
+        int used = 0;
+        for (int phase = 0; phase < _slots.Length; phase++)
+            _slots[phase] = _layout.PhaseUsed(phase / geometry.StrideW, phase % geometry.StrideW) ? used++ : -1;
+        PlaneBytes = _layout.PlaneRows * RowWidth * 4;
+        QuadBytes = used * PlaneBytes;
+        TapOffsets = new int[geometry.KernelH * geometry.KernelW];
+        for (int ky = 0; ky < geometry.KernelH; ky++)
+            for (int kx = 0; kx < geometry.KernelW; kx++)
+            {
+                int y = ky * geometry.DilationH, x = kx * geometry.DilationW;
+                int slot = _slots[y % geometry.StrideH * geometry.StrideW + x % geometry.StrideW];
+                TapOffsets[ky * geometry.KernelW + kx] = slot * PlaneBytes + (y / geometry.StrideH * RowWidth + x / geometry.StrideW) * 4;
+            }
+        // The last panel reads up to a panel past the wide pixels (their results are dropped): that must stay inside the buffer.
+        long lastRead = (long)(Quads - 1) * QuadBytes + TapOffsets.Max() + ((WidePixels + 31) & ~31) * 4L;
+        Bytes = checked((int)((Math.Max(lastRead, (long)Quads * QuadBytes) + 64 + 63) & ~63));
+        GatherBytes = geometry.StrideW > 1 ? 4 * RowWidth : 0;
+    }
+
+    public int Quads { get; }
+
+    /// <summary>Wide output pixels per output row (OutW and the dropped columns).</summary>
+    public int RowWidth { get; }
+
+    /// <summary>OutH · <see cref="RowWidth"/>.</summary>
+    public int WidePixels { get; }
+
+    public int PlaneBytes { get; }
+
+    /// <summary>Bytes from one channel quad's planes to the next.</summary>
+    public int QuadBytes { get; }
+
+    /// <summary>Per tap (ky, kx): where its operand starts, relative to 4 · the first wide pixel.</summary>
+    public int[] TapOffsets { get; }
+
+    /// <summary>The buffer <see cref="Fill"/> writes, slack for the last panel included.</summary>
+    public int Bytes { get; }
+
+    /// <summary>Scratch for strided rows' gathered columns.</summary>
+    public int GatherBytes { get; }
+
+    /// <summary>
+    /// Writes one group's NCHW <paramref name="image"/>, every byte XOR <paramref name="flip"/>; outside the image
+    /// <paramref name="pad"/> (already flipped). Channels past the group's last in its quad get arbitrary values (their weights are 0).
+    /// </summary>
+    /// <param name="fillPadding">False where <paramref name="destination"/> already holds an earlier image of this layout with the same pad.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Fill(ReadOnlySpan<byte> image, byte pad, byte flip, Span<byte> destination, Span<byte> gather, bool fillPadding)
+    {
+        var g = _g;
+        if (fillPadding)
+            destination[..Bytes].Fill(pad);
+        int plane = g.Height * g.Width, width = RowWidth, stride = g.StrideW, channels = g.ChannelsPerGroup;
+        for (int quad = 0; quad < Quads; quad++)
+            for (int phase = 0; phase < _slots.Length; phase++)
+            {
+                if (_slots[phase] < 0)
+                    continue;
+                int py = phase / stride, px = phase % stride, ix0 = px - g.PadLeft;
+                int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
+                int end = Math.Max(begin, ix0 >= g.Width ? 0 : Math.Min(width, (g.Width - 1 - ix0) / stride + 1));
+                if (end == begin)
+                    continue;
+                int length = end - begin, start = ix0 + begin * stride;
+                var planeBytes = destination.Slice(quad * QuadBytes + _slots[phase] * PlaneBytes, PlaneBytes);
+                for (int y = 0; y < _layout.PlaneRows; y++)
+                {
+                    int iy = y * g.StrideH + py - g.PadTop;
+                    if ((uint)iy >= (uint)g.Height)
+                        continue;
+                    var r0 = Row(image, quad * 4, channels, plane, iy, start, stride, length, gather, 0);
+                    var r1 = Row(image, quad * 4 + 1, channels, plane, iy, start, stride, length, gather, 1);
+                    var r2 = Row(image, quad * 4 + 2, channels, plane, iy, start, stride, length, gather, 2);
+                    var r3 = Row(image, quad * 4 + 3, channels, plane, iy, start, stride, length, gather, 3);
+                    Interleave(r0, r1, r2, r3, flip, planeBytes.Slice((y * width + begin) * 4, length * 4));
+                }
+            }
+    }
+
+    /// <summary>Channel <paramref name="channel"/>'s in-image columns of input row <paramref name="iy"/> (a slice, or gathered when strided).</summary>
+    private ReadOnlySpan<byte> Row(ReadOnlySpan<byte> image, int channel, int channels, int plane, int iy, int start, int stride, int length, Span<byte> gather, int lane)
+    {
+        // A missing channel of the last quad repeats the quad's first: any value will do, its weights are 0.
+        if (channel >= channels)
+            channel -= channel % 4;
+        var line = image.Slice(channel * plane + iy * _g.Width, _g.Width);
+        if (stride == 1)
+            return line.Slice(start, length);
+        var target = gather.Slice(lane * RowWidth, length);
+        ConvPatchPacker.Gather(line, start, stride, target);
+        return target;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Interleave(ReadOnlySpan<byte> r0, ReadOnlySpan<byte> r1, ReadOnlySpan<byte> r2, ReadOnlySpan<byte> r3, byte flip, Span<byte> destination)
+    {
+        int length = r0.Length, i = 0;
+        if (Sse2.IsSupported)
+        {
+            var flipVector = Vector128.Create(flip);
+            for (; i + 16 <= length; i += 16)
+            {
+                var a = Vector128.Create(r0.Slice(i, 16)) ^ flipVector;
+                var b = Vector128.Create(r1.Slice(i, 16)) ^ flipVector;
+                var c = Vector128.Create(r2.Slice(i, 16)) ^ flipVector;
+                var d = Vector128.Create(r3.Slice(i, 16)) ^ flipVector;
+                var abLow = Sse2.UnpackLow(a, b).AsUInt16();
+                var abHigh = Sse2.UnpackHigh(a, b).AsUInt16();
+                var cdLow = Sse2.UnpackLow(c, d).AsUInt16();
+                var cdHigh = Sse2.UnpackHigh(c, d).AsUInt16();
+                var target = destination[(4 * i)..];
+                Sse2.UnpackLow(abLow, cdLow).AsByte().CopyTo(target);
+                Sse2.UnpackHigh(abLow, cdLow).AsByte().CopyTo(target[16..]);
+                Sse2.UnpackLow(abHigh, cdHigh).AsByte().CopyTo(target[32..]);
+                Sse2.UnpackHigh(abHigh, cdHigh).AsByte().CopyTo(target[48..]);
+            }
+        }
+        for (; i < length; i++)
+        {
+            destination[4 * i] = (byte)(r0[i] ^ flip);
+            destination[4 * i + 1] = (byte)(r1[i] ^ flip);
+            destination[4 * i + 2] = (byte)(r2[i] ^ flip);
+            destination[4 * i + 3] = (byte)(r3[i] ^ flip);
+        }
+    }
+}
