@@ -51,7 +51,7 @@ internal static class ConvPatchPacker
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
+    private static unsafe void Gather(ReadOnlySpan<byte> line, int start, int stride, Span<byte> destination)
     {
         if (stride == 1 && destination.Length <= 16)
         {

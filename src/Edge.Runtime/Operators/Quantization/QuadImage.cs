@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -40,7 +41,7 @@ internal sealed class QuadImage
         // The last panel reads up to a panel past the wide pixels (their results are dropped): that must stay inside the buffer.
         long lastRead = (long)(Quads - 1) * QuadBytes + TapOffsets.Max() + ((WidePixels + 31) & ~31) * 4L;
         Bytes = checked((int)((Math.Max(lastRead, (long)Quads * QuadBytes) + 64 + 63) & ~63));
-        GatherBytes = geometry.StrideW > 1 ? 4 * RowWidth : 0;
+        GatherBytes = geometry.StrideW > 1 ? 4 * geometry.Width : 0;
     }
 
     public int Quads { get; }
@@ -62,7 +63,7 @@ internal sealed class QuadImage
     /// <summary>The buffer <see cref="Fill"/> writes, slack for the last panel included.</summary>
     public int Bytes { get; }
 
-    /// <summary>Scratch for strided rows' gathered columns.</summary>
+    /// <summary>Scratch for a strided input row, interleaved whole.</summary>
     public int GatherBytes { get; }
 
     /// <summary>
@@ -76,45 +77,51 @@ internal sealed class QuadImage
         var g = _g;
         if (fillPadding)
             destination[..Bytes].Fill(pad);
-        int plane = g.Height * g.Width, width = RowWidth, stride = g.StrideW, channels = g.ChannelsPerGroup;
+        int plane = g.Height * g.Width, width = RowWidth, strideW = g.StrideW, strideH = g.StrideH, channels = g.ChannelsPerGroup;
         for (int quad = 0; quad < Quads; quad++)
-            for (int phase = 0; phase < _slots.Length; phase++)
+        {
+            var quadBytes = destination.Slice(quad * QuadBytes, QuadBytes);
+            int c0 = quad * 4, c1 = Math.Min(c0 + 1, channels - 1), c2 = Math.Min(c0 + 2, channels - 1), c3 = Math.Min(c0 + 3, channels - 1);
+            for (int iy = 0; iy < g.Height; iy++)
             {
-                if (_slots[phase] < 0)
-                    continue;
-                int py = phase / stride, px = phase % stride, ix0 = px - g.PadLeft;
-                int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + stride - 1) / stride);
-                int end = Math.Max(begin, ix0 >= g.Width ? 0 : Math.Min(width, (g.Width - 1 - ix0) / stride + 1));
-                if (end == begin)
-                    continue;
-                int length = end - begin, start = ix0 + begin * stride;
-                var planeBytes = destination.Slice(quad * QuadBytes + _slots[phase] * PlaneBytes, PlaneBytes);
-                for (int y = 0; y < _layout.PlaneRows; y++)
+                var r0 = image.Slice(c0 * plane + iy * g.Width, g.Width);
+                var r1 = image.Slice(c1 * plane + iy * g.Width, g.Width);
+                var r2 = image.Slice(c2 * plane + iy * g.Width, g.Width);
+                var r3 = image.Slice(c3 * plane + iy * g.Width, g.Width);
+                // Strided rows are interleaved whole once, then each phase picks its pixels four bytes at a time.
+                var row = strideW == 1 ? default : gather[..(4 * g.Width)];
+                if (strideW > 1)
+                    Interleave(r0, r1, r2, r3, flip, row);
+                int py = (iy + g.PadTop) % strideH, y = (iy + g.PadTop) / strideH;
+                for (int px = 0; px < strideW; px++)
                 {
-                    int iy = y * g.StrideH + py - g.PadTop;
-                    if ((uint)iy >= (uint)g.Height)
+                    int slot = _slots[py * strideW + px];
+                    if (slot < 0 || y >= _layout.PlaneRows)
                         continue;
-                    var r0 = Row(image, quad * 4, channels, plane, iy, start, stride, length, gather, 0);
-                    var r1 = Row(image, quad * 4 + 1, channels, plane, iy, start, stride, length, gather, 1);
-                    var r2 = Row(image, quad * 4 + 2, channels, plane, iy, start, stride, length, gather, 2);
-                    var r3 = Row(image, quad * 4 + 3, channels, plane, iy, start, stride, length, gather, 3);
-                    Interleave(r0, r1, r2, r3, flip, planeBytes.Slice((y * width + begin) * 4, length * 4));
+                    int ix0 = px - g.PadLeft;
+                    int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + strideW - 1) / strideW);
+                    int end = Math.Max(begin, ix0 >= g.Width ? 0 : Math.Min(width, (g.Width - 1 - ix0) / strideW + 1));
+                    if (end == begin)
+                        continue;
+                    int start = ix0 + begin * strideW;
+                    var target = quadBytes.Slice(slot * PlaneBytes + (y * width + begin) * 4, (end - begin) * 4);
+                    if (strideW == 1)
+                        Interleave(r0.Slice(start, end - begin), r1.Slice(start, end - begin), r2.Slice(start, end - begin), r3.Slice(start, end - begin), flip, target);
+                    else
+                        PickPixels(row, start, strideW, target);
                 }
             }
+        }
     }
 
-    /// <summary>Channel <paramref name="channel"/>'s in-image columns of input row <paramref name="iy"/> (a slice, or gathered when strided).</summary>
-    private ReadOnlySpan<byte> Row(ReadOnlySpan<byte> image, int channel, int channels, int plane, int iy, int start, int stride, int length, Span<byte> gather, int lane)
+    /// <summary>target pixel i = the 4-byte pixel <paramref name="start"/> + i·<paramref name="stride"/> of <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PickPixels(ReadOnlySpan<byte> row, int start, int stride, Span<byte> target)
     {
-        // A missing channel of the last quad repeats the quad's first: any value will do, its weights are 0.
-        if (channel >= channels)
-            channel -= channel % 4;
-        var line = image.Slice(channel * plane + iy * _g.Width, _g.Width);
-        if (stride == 1)
-            return line.Slice(start, length);
-        var target = gather.Slice(lane * RowWidth, length);
-        ConvPatchPacker.Gather(line, start, stride, target);
-        return target;
+        var from = MemoryMarshal.Cast<byte, uint>(row);
+        var to = MemoryMarshal.Cast<byte, uint>(target);
+        for (int i = 0; i < to.Length; i++)
+            to[i] = from[start + i * stride];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -124,8 +131,11 @@ internal sealed class QuadImage
         if (Sse2.IsSupported)
         {
             var flipVector = Vector128.Create(flip);
-            for (; i + 16 <= length; i += 16)
+            for (; i + 16 <= length || (i < length && length >= 16); i += 16)
             {
+                // The tail as one last overlapping block: rewriting a few pixels with the same bytes beats a scalar loop.
+                if (i + 16 > length)
+                    i = length - 16;
                 var a = Vector128.Create(r0.Slice(i, 16)) ^ flipVector;
                 var b = Vector128.Create(r1.Slice(i, 16)) ^ flipVector;
                 var c = Vector128.Create(r2.Slice(i, 16)) ^ flipVector;
