@@ -16,6 +16,7 @@ internal sealed class QuadImage
     private readonly ConvGeometry _g;
     private readonly ConvPhaseLayout _layout;
     private readonly int[] _slots;
+    private readonly bool[] _rowPhaseUsed;
 
     public QuadImage(ConvGeometry geometry)
     {
@@ -28,6 +29,10 @@ internal sealed class QuadImage
         int used = 0;
         for (int phase = 0; phase < _slots.Length; phase++)
             _slots[phase] = _layout.PhaseUsed(phase / geometry.StrideW, phase % geometry.StrideW) ? used++ : -1;
+        // A 1×1 stride-2 kernel reads no odd input row: those are never interleaved.
+        _rowPhaseUsed = new bool[geometry.StrideH];
+        for (int phase = 0; phase < _slots.Length; phase++)
+            _rowPhaseUsed[phase / geometry.StrideW] |= _slots[phase] >= 0;
         PlaneBytes = _layout.PlaneRows * RowWidth * 4;
         QuadBytes = used * PlaneBytes;
         TapOffsets = new int[geometry.KernelH * geometry.KernelW];
@@ -84,6 +89,9 @@ internal sealed class QuadImage
             int c0 = quad * 4, c1 = Math.Min(c0 + 1, channels - 1), c2 = Math.Min(c0 + 2, channels - 1), c3 = Math.Min(c0 + 3, channels - 1);
             for (int iy = 0; iy < g.Height; iy++)
             {
+                int py = (iy + g.PadTop) % strideH, y = (iy + g.PadTop) / strideH;
+                if (!_rowPhaseUsed[py] || y >= _layout.PlaneRows)
+                    continue;
                 var r0 = image.Slice(c0 * plane + iy * g.Width, g.Width);
                 var r1 = image.Slice(c1 * plane + iy * g.Width, g.Width);
                 var r2 = image.Slice(c2 * plane + iy * g.Width, g.Width);
@@ -92,11 +100,10 @@ internal sealed class QuadImage
                 var row = strideW == 1 ? default : gather[..(4 * g.Width)];
                 if (strideW > 1)
                     Interleave(r0, r1, r2, r3, flip, row);
-                int py = (iy + g.PadTop) % strideH, y = (iy + g.PadTop) / strideH;
                 for (int px = 0; px < strideW; px++)
                 {
                     int slot = _slots[py * strideW + px];
-                    if (slot < 0 || y >= _layout.PlaneRows)
+                    if (slot < 0)
                         continue;
                     int ix0 = px - g.PadLeft;
                     int begin = ix0 >= 0 ? 0 : Math.Min(width, (-ix0 + strideW - 1) / strideW);
@@ -120,7 +127,25 @@ internal sealed class QuadImage
     {
         var from = MemoryMarshal.Cast<byte, uint>(row);
         var to = MemoryMarshal.Cast<byte, uint>(target);
-        for (int i = 0; i < to.Length; i++)
+        int i = 0;
+        if (stride == 2 && Vector256.IsHardwareAccelerated)
+        {
+            // Pixel pairs as 64-bit lanes: the even pixel is the low half, the odd one the high half.
+            var pairs = MemoryMarshal.Cast<uint, ulong>(from[(start - (start & 1))..]);
+            bool high = (start & 1) != 0;
+            for (; i + 8 <= to.Length && i + 8 <= pairs.Length; i += 8)
+            {
+                var a = Vector256.Create(pairs.Slice(i, 4));
+                var b = Vector256.Create(pairs.Slice(i + 4, 4));
+                if (high)
+                {
+                    a = Vector256.ShiftRightLogical(a, 32);
+                    b = Vector256.ShiftRightLogical(b, 32);
+                }
+                Vector256.Narrow(a, b).CopyTo(to[i..]);
+            }
+        }
+        for (; i < to.Length; i++)
             to[i] = from[start + i * stride];
     }
 
