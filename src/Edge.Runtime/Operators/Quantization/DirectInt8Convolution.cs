@@ -21,6 +21,12 @@ internal sealed unsafe class DirectInt8Convolution
     /// <summary>Output channels below which a thread is not worth its start-up.</summary>
     private const int MinChannelsPerThread = 8;
 
+    /// <summary>Quad-image bytes from which its fill is split across the threads (below, waking them costs more).</summary>
+    private const int ParallelFillBytes = 32 * 1024;
+
+    /// <summary>The largest strided-row scratch a fill thread takes on its stack.</summary>
+    private const int MaxStackGatherBytes = 16 * 1024;
+
     /// <summary>Quad-taps up to which one kernel call lasts microseconds at most (≤ 12 vpdpbusd each, ~1 a cycle).</summary>
     private const int ShortCallQuads = 4096;
 
@@ -109,7 +115,25 @@ internal sealed unsafe class DirectInt8Convolution
                 for (int grp = 0; grp < g.Group; grp++)
                 {
                     var image = x.Slice((b * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
-                    _image.Fill(image, (byte)(xZero ^ flip), flip, quadImage, gather, fillPadding: b == 0 && grp == 0);
+                    byte pad = (byte)(xZero ^ flip);
+                    bool fillPadding = b == 0 && grp == 0;
+                    int fillers = Math.Min(workers, _image.Quads);
+                    if (fillers > 1 && _image.Bytes >= ParallelFillBytes && _image.GatherBytes <= MaxStackGatherBytes)
+                    {
+                        fixed (byte* imageFixed = image)
+                        {
+                            var fill = new FillJob
+                            {
+                                Layout = _image, Image = imageFixed, ImageBytes = image.Length, Destination = workspaceFixed,
+                                Pad = pad, Flip = flip, FillPadding = fillPadding, Workers = fillers,
+                            };
+                            parallel.For(fillers, 1, in fill, &FillQuads);
+                        }
+                    }
+                    else
+                    {
+                        _image.Fill(image, pad, flip, quadImage, gather, fillPadding, 0, _image.Quads);
+                    }
                     for (int m = 0; m < n; m++)
                         offsets[m] = unchecked(q * _weightSums[grp * n + m]);
                     job.Weights = weightsFixed + (nint)grp * n * _weightStride;
@@ -120,6 +144,23 @@ internal sealed unsafe class DirectInt8Convolution
                     else
                         RunWorkers<TSink>(in job, 0, 1);
                 }
+        }
+    }
+
+    /// <summary>Worker w's share of the channel quads of the quad image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void FillQuads(in FillJob job, int firstWorker, int endWorker)
+    {
+        Span<byte> gather = stackalloc byte[MaxStackGatherBytes];
+        var layout = job.Layout;
+        var image = new ReadOnlySpan<byte>(job.Image, job.ImageBytes);
+        var destination = new Span<byte>(job.Destination, layout.Bytes);
+        for (int worker = firstWorker; worker < endWorker; worker++)
+        {
+            int first = layout.Quads * worker / job.Workers, end = layout.Quads * (worker + 1) / job.Workers;
+            if (end > first)
+                layout.Fill(image, job.Pad, job.Flip, destination, gather[..layout.GatherBytes], job.FillPadding, first, end);
         }
     }
 
@@ -178,6 +219,18 @@ internal sealed unsafe class DirectInt8Convolution
                     NativeMemory.Free(blockSizes);
             }
         }
+    }
+
+    /// <summary>One image's fill, split by channel quads (pointers valid while <see cref="Run"/>'s fixed blocks run).</summary>
+    private struct FillJob
+    {
+        public QuadImage Layout;
+        public byte* Image;
+        public int ImageBytes;
+        public byte* Destination;
+        public byte Pad, Flip;
+        public bool FillPadding;
+        public int Workers;
     }
 
     /// <summary>One run's pinned operands for the workers (valid while <see cref="Run"/>'s fixed block runs).</summary>

@@ -76,14 +76,16 @@ internal sealed class QuadImage
     /// <paramref name="pad"/> (already flipped). Channels past the group's last in its quad get arbitrary values (their weights are 0).
     /// </summary>
     /// <param name="fillPadding">False where <paramref name="destination"/> already holds an earlier image of this layout with the same pad.</param>
+    /// <param name="firstQuad">The first channel quad to write (threads split the quads).</param>
+    /// <param name="endQuad">One past the last quad to write; the last quad's writer also pads the slack.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Fill(ReadOnlySpan<byte> image, byte pad, byte flip, Span<byte> destination, Span<byte> gather, bool fillPadding)
+    public void Fill(ReadOnlySpan<byte> image, byte pad, byte flip, Span<byte> destination, Span<byte> gather, bool fillPadding, int firstQuad, int endQuad)
     {
         var g = _g;
         if (fillPadding)
-            destination[..Bytes].Fill(pad);
+            destination[(firstQuad * QuadBytes)..(endQuad == Quads ? Bytes : endQuad * QuadBytes)].Fill(pad);
         int plane = g.Height * g.Width, width = RowWidth, strideW = g.StrideW, strideH = g.StrideH, channels = g.ChannelsPerGroup;
-        for (int quad = 0; quad < Quads; quad++)
+        for (int quad = firstQuad; quad < endQuad; quad++)
         {
             var quadBytes = destination.Slice(quad * QuadBytes, QuadBytes);
             int c0 = quad * 4, c1 = Math.Min(c0 + 1, channels - 1), c2 = Math.Min(c0 + 2, channels - 1), c3 = Math.Min(c0 + 3, channels - 1);
