@@ -28,8 +28,56 @@ public sealed class QLinearAddOperator : Operator
             var p = binary.Read(context);
             var (lo, hi) = Requantizer.Bounds(p.CZero, binary.Signed);
             var runs = binary.Runs;
+            if (runs.Starts.Length == 1 && runs.Length >= ParallelElements && context.Parallel.Threads > 1)
+            {
+                RunSplit(p, runs, lo, hi, binary.Signed, context.Parallel);
+                return;
+            }
             for (int r = 0; r < runs.Starts.Length; r++)
                 Run(p.A[runs.AOffsets[r]..], runs.AStep, p.B[runs.BOffsets[r]..], runs.BStep, p.C.Slice(runs.Starts[r], runs.Length), p, lo, hi, binary.Signed);
+        }
+
+        /// <summary>Elements from which one long run (same-shape inputs) is split across the threads.</summary>
+        private const int ParallelElements = 64 * 1024;
+
+        /// <summary>Elements of one piece of a split run (a multiple of the 16-wide vector step).</summary>
+        private const int BlockElements = 4096;
+
+        private static unsafe void RunSplit(QLinearBinary.Parameters p, BroadcastRuns runs, float lo, float hi, bool signed, ParallelRunner parallel)
+        {
+            fixed (byte* a = p.A)
+            fixed (byte* b = p.B)
+            fixed (byte* c = p.C)
+            {
+                var job = new SplitJob
+                {
+                    A = a + runs.AOffsets[0], AStep = runs.AStep, ALength = p.A.Length - runs.AOffsets[0],
+                    B = b + runs.BOffsets[0], BStep = runs.BStep, BLength = p.B.Length - runs.BOffsets[0],
+                    C = c + runs.Starts[0], Length = runs.Length,
+                    AScale = p.AScale, BScale = p.BScale, CScale = p.CScale, AZero = p.AZero, BZero = p.BZero, CZero = p.CZero,
+                    Lo = lo, Hi = hi, Signed = signed,
+                };
+                parallel.For((runs.Length + BlockElements - 1) / BlockElements, 1, in job, &RunBlocks);
+            }
+        }
+
+        private static unsafe void RunBlocks(in SplitJob job, int firstBlock, int endBlock)
+        {
+            int start = firstBlock * BlockElements, end = Math.Min(job.Length, endBlock * BlockElements);
+            var a = new ReadOnlySpan<byte>(job.A, job.ALength);
+            var b = new ReadOnlySpan<byte>(job.B, job.BLength);
+            var c = new Span<byte>(job.C, job.Length);
+            var p = new QLinearBinary.Parameters(a, b, c, job.AScale, job.AZero, job.BScale, job.BZero, job.CScale, job.CZero);
+            Run(a[(start * job.AStep)..], job.AStep, b[(start * job.BStep)..], job.BStep, c[start..end], p, job.Lo, job.Hi, job.Signed);
+        }
+
+        /// <summary>A long run's pinned operands (valid while <see cref="RunSplit"/>'s fixed block runs).</summary>
+        private unsafe struct SplitJob
+        {
+            public byte* A, B, C;
+            public int AStep, BStep, ALength, BLength, Length, AZero, BZero, CZero;
+            public float AScale, BScale, CScale, Lo, Hi;
+            public bool Signed;
         }
 
         private static void Run(ReadOnlySpan<byte> a, int aStep, ReadOnlySpan<byte> b, int bStep, Span<byte> c, QLinearBinary.Parameters p, float lo, float hi, bool signed)
