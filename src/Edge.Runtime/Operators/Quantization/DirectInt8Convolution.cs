@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Edge.Runtime.Backends.Cpu.Jit;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
@@ -21,6 +22,12 @@ internal sealed unsafe class DirectInt8Convolution
     /// <summary>Output channels below which a thread is not worth its start-up.</summary>
     private const int MinChannelsPerThread = 8;
 
+    /// <summary>Output pixels per image below which a batch's images go several to a tile.</summary>
+    private const int CompactBelowPixels = 256;
+
+    /// <summary>Bytes the compact operand of a tile may use.</summary>
+    private const int CompactBytes = 256 * 1024;
+
     /// <summary>Quad-image bytes from which its fill is split across the threads (below, waking them costs more).</summary>
     private const int ParallelFillBytes = 32 * 1024;
 
@@ -36,6 +43,13 @@ internal sealed unsafe class DirectInt8Convolution
     private readonly int[] _weightSums;
     private readonly int _weightStride, _tilePixels;
     private readonly nint[] _kernels;
+
+    /// <summary>Small images go several to a tile in a compact layout (0: one image at a time, wide rows).</summary>
+    private readonly int _imagesPerTile;
+
+    /// <summary>The compact layout: per (quad, tap) a row of 4-byte pixels over the tile's images, <see cref="_compactStride"/> pixels long.</summary>
+    private readonly int _compactStride;
+    private readonly nint[]? _compactKernels;
 
     private DirectInt8Convolution(ConvGeometry geometry, ReadOnlySpan<byte> weights, nint[] kernels, QuadImage image)
     {
@@ -64,6 +78,18 @@ internal sealed unsafe class DirectInt8Convolution
         int allPixels = (image.WidePixels + VnniDirectConvGenerator.PanelWidth - 1) & ~(VnniDirectConvGenerator.PanelWidth - 1);
         _tilePixels = Math.Clamp(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)) & ~(VnniDirectConvGenerator.PanelWidth - 1),
             VnniDirectConvGenerator.PanelWidth, Math.Min(allPixels, 2048));
+        // Small images of a batch: wide rows and a last partial panel per image would waste much of the work, so each tile
+        // copies its images' tap rows into one compact operand (an im2col of 4-byte pixels), which the same kernel reads.
+        if (geometry.Batch > 1 && geometry.OutPixels < CompactBelowPixels)
+        {
+            int perTile = Math.Min(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)), CompactBytes / (4 * quads * taps));
+            int images = Math.Clamp(perTile / geometry.OutPixels, 1, geometry.Batch);
+            // Four spare pixels: a row copy's 16-byte overrun past the last image must not reach the next tap row.
+            int stride = (images * geometry.OutPixels + 4 + VnniDirectConvGenerator.PanelWidth - 1) & ~(VnniDirectConvGenerator.PanelWidth - 1);
+            _compactKernels = DirectConvCode.Get(Enumerable.Range(0, taps).Select(t => t * stride * 4).ToArray(), taps * stride * 4);
+            if (_compactKernels is not null)
+                (_imagesPerTile, _compactStride) = (images, stride);
+        }
     }
 
     /// <summary>
@@ -81,10 +107,16 @@ internal sealed unsafe class DirectInt8Convolution
 
     public int RowWidth => _image.RowWidth;
 
-    /// <summary>The quad image, the gather rows, the accumulators of one tile and the per-channel offsets.</summary>
-    public int WorkspaceBytes => AccumulatorOffset + _g.OutChannelsPerGroup * _tilePixels * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int);
+    /// <summary>The quad image, the gather rows, the compact operand, the accumulators of one tile and the per-channel offsets.</summary>
+    public int WorkspaceBytes => AccumulatorOffset + _g.OutChannelsPerGroup * AccumulatorStride * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int);
 
-    private int AccumulatorOffset => Align(_image.Bytes) + Align(_image.GatherBytes);
+    private int CompactOffset => Align(_image.Bytes) + Align(_image.GatherBytes);
+
+    private int CompactOperandBytes => _imagesPerTile > 0 ? Align(_image.Quads * _g.KernelH * _g.KernelW * _compactStride * 4 + 64) : 0;
+
+    private int AccumulatorOffset => CompactOffset + CompactOperandBytes;
+
+    private int AccumulatorStride => _imagesPerTile > 0 ? _compactStride : _tilePixels;
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
@@ -96,7 +128,7 @@ internal sealed unsafe class DirectInt8Convolution
         int n = g.OutChannelsPerGroup, imageSize = g.Height * g.Width;
         var quadImage = workspace.AsSpan(0, _image.Bytes);
         var gather = workspace.AsSpan(Align(_image.Bytes), _image.GatherBytes);
-        var offsets = MemoryMarshal.Cast<byte, int>(workspace.AsSpan(AccumulatorOffset + n * _tilePixels * sizeof(int), n * sizeof(int)));
+        var offsets = MemoryMarshal.Cast<byte, int>(workspace.AsSpan(AccumulatorOffset + n * AccumulatorStride * sizeof(int), n * sizeof(int)));
         byte flip = xSigned ? (byte)0x80 : (byte)0;
         int q = (xSigned ? -128 : 0) - xZero;
         int workers = Math.Clamp(n / MinChannelsPerThread, 1, parallel.Threads);
@@ -107,10 +139,46 @@ internal sealed unsafe class DirectInt8Convolution
             var job = new Job
             {
                 Sink = Unsafe.AsPointer(ref sink), Kernels = kernelsFixed, Image = workspaceFixed, Accumulators = (int*)(workspaceFixed + AccumulatorOffset),
-                Offsets = (int*)(workspaceFixed + AccumulatorOffset + n * _tilePixels * sizeof(int)), WeightStride = _weightStride, Quads = _image.Quads, Channels = n, Workers = workers,
+                Offsets = (int*)(workspaceFixed + AccumulatorOffset + n * AccumulatorStride * sizeof(int)), WeightStride = _weightStride, Quads = _image.Quads, Channels = n, Workers = workers,
                 TilePixels = _tilePixels, WidePixels = _image.WidePixels, RowWidth = _image.RowWidth,
                 ShortCalls = (long)_image.Quads * g.KernelH * g.KernelW <= ShortCallQuads,
             };
+            if (_imagesPerTile > 0)
+            {
+                fixed (nint* compactKernelsFixed = _compactKernels)
+                {
+                    job.Kernels = compactKernelsFixed;
+                    job.Image = workspaceFixed + CompactOffset;
+                    job.TilePixels = _compactStride;
+                    job.RowWidth = g.OutW;
+                    job.ImagePixels = g.OutPixels;
+                    for (int grp = 0; grp < g.Group; grp++)
+                    {
+                        for (int m = 0; m < n; m++)
+                            offsets[m] = unchecked(q * _weightSums[grp * n + m]);
+                        job.Weights = weightsFixed + (nint)grp * n * _weightStride;
+                        job.Group = grp;
+                        for (int b0 = 0; b0 < g.Batch; b0 += _imagesPerTile)
+                        {
+                            int images = Math.Min(_imagesPerTile, g.Batch - b0);
+                            for (int i = 0; i < images; i++)
+                            {
+                                var image = x.Slice(((b0 + i) * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+                                _image.Fill(image, (byte)(xZero ^ flip), flip, quadImage, gather, grp == 0 && b0 == 0 && i == 0, 0, _image.Quads);
+                                CopyCompact(workspaceFixed, workspaceFixed + CompactOffset, i);
+                            }
+                            job.Batch = b0;
+                            job.Images = images;
+                            job.WidePixels = images * g.OutPixels;
+                            if (workers > 1)
+                                parallel.For(workers, 1, in job, &RunWorkers<TSink>);
+                            else
+                                RunWorkers<TSink>(in job, 0, 1);
+                        }
+                    }
+                }
+                return;
+            }
             for (int b = 0; b < g.Batch; b++)
                 for (int grp = 0; grp < g.Group; grp++)
                 {
@@ -145,6 +213,27 @@ internal sealed unsafe class DirectInt8Convolution
                         RunWorkers<TSink>(in job, 0, 1);
                 }
         }
+    }
+
+    /// <summary>
+    /// Copies image <paramref name="index"/> of the tile from the quad image to its columns of the compact operand: per (quad, tap)
+    /// its output rows, 16 bytes at a time (an overrun lands where the next row or tap row is written next, or in the slack).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyCompact(byte* quadImage, byte* compact, int index)
+    {
+        var g = _g;
+        int taps = g.KernelH * g.KernelW, rowBytes = g.OutW * 4, wideRowBytes = _image.RowWidth * 4;
+        var tapOffsets = _image.TapOffsets;
+        for (int quad = 0; quad < _image.Quads; quad++)
+            for (int tap = 0; tap < taps; tap++)
+            {
+                byte* source = quadImage + quad * _image.QuadBytes + tapOffsets[tap];
+                byte* target = compact + ((nint)(quad * taps + tap) * _compactStride + index * g.OutPixels) * 4;
+                for (int oy = 0; oy < g.OutH; oy++, source += wideRowBytes, target += rowBytes)
+                    for (int c = 0; c < rowBytes; c += 16)
+                        Unsafe.WriteUnaligned(target + c, Unsafe.ReadUnaligned<Vector128<byte>>(source + c));
+            }
     }
 
     /// <summary>Worker w's share of the channel quads of the quad image.</summary>
@@ -208,9 +297,16 @@ internal sealed unsafe class DirectInt8Convolution
                             row += rows;
                         }
                     }
-                    sink.StoreChannelRange(job.Batch, job.Group, first, count, j0, pixels, job.RowWidth,
-                        new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile, (count - 1) * tile + pixels), tile,
-                        new ReadOnlySpan<int>(job.Offsets + first, count));
+                    var offsets = new ReadOnlySpan<int>(job.Offsets + first, count);
+                    if (job.Images == 0)
+                    {
+                        sink.StoreChannelRange(job.Batch, job.Group, first, count, j0, pixels, job.RowWidth,
+                            new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile, (count - 1) * tile + pixels), tile, offsets);
+                        continue;
+                    }
+                    for (int image = 0; image < job.Images; image++)
+                        sink.StoreChannelRange(job.Batch + image, job.Group, first, count, 0, job.ImagePixels, job.RowWidth,
+                            new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile + image * job.ImagePixels, (count - 1) * tile + job.ImagePixels), tile, offsets);
                 }
             }
             finally
@@ -244,6 +340,9 @@ internal sealed unsafe class DirectInt8Convolution
         public int* Offsets;
         public nint WeightStride;
         public int Quads, Channels, Workers, TilePixels, WidePixels, RowWidth, Batch, Group;
+
+        /// <summary>Images of a compact tile (0: one image's wide pixels), each <see cref="ImagePixels"/> output pixels.</summary>
+        public int Images, ImagePixels;
         public bool ShortCalls;
     }
 }

@@ -31,9 +31,7 @@ internal sealed class Int8Convolution
         _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
         if (IsDepthwise)
             _depthwise = new DepthwiseConvolution(geometry);
-        // Small images of a batch pack better several to a tile on the packed engine.
-        if (constantWeights is not null && !IsDepthwise && weightsSigned && symmetricWeights && (variant ?? Int8Gemm.Best) == Int8GemmVariant.Avx512Vnni
-            && (geometry.Batch == 1 || geometry.OutPixels >= 64))
+        if (constantWeights is not null && !IsDepthwise && weightsSigned && symmetricWeights && (variant ?? Int8Gemm.Best) == Int8GemmVariant.Avx512Vnni)
             _direct = DirectInt8Convolution.TryCreate(geometry, constantWeights.Bytes);
         if (constantWeights is not null && !IsDepthwise && _direct is null)
             _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best, batchImages);
