@@ -178,6 +178,25 @@ internal sealed class QuadImage
                 Sse2.UnpackHigh(abHigh, cdHigh).AsByte().CopyTo(target[48..]);
             }
         }
+        if (Sse2.IsSupported && length >= 8 && i < length)
+        {
+            // Short rows (small images): eight pixels at a time, the last block overlapping.
+            var flipVector = Vector128.Create(flip);
+            for (; i < length; i += 8)
+            {
+                if (i + 8 > length)
+                    i = length - 8;
+                var a = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(r0[i..])).AsByte() ^ flipVector;
+                var b = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(r1[i..])).AsByte() ^ flipVector;
+                var c = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(r2[i..])).AsByte() ^ flipVector;
+                var d = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(r3[i..])).AsByte() ^ flipVector;
+                var ab = Sse2.UnpackLow(a, b).AsUInt16();
+                var cd = Sse2.UnpackLow(c, d).AsUInt16();
+                var target = destination[(4 * i)..];
+                Sse2.UnpackLow(ab, cd).AsByte().CopyTo(target);
+                Sse2.UnpackHigh(ab, cd).AsByte().CopyTo(target[16..]);
+            }
+        }
         for (; i < length; i++)
         {
             destination[4 * i] = (byte)(r0[i] ^ flip);
