@@ -84,13 +84,18 @@ internal sealed unsafe class DirectInt8Convolution
         {
             int perTile = Math.Min(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)), CompactBytes / (4 * quads * taps));
             int images = Math.Clamp(perTile / geometry.OutPixels, 1, geometry.Batch);
-            // Four spare pixels: a row copy's 16-byte overrun past the last image must not reach the next tap row.
-            int stride = (images * geometry.OutPixels + 4 + VnniDirectConvGenerator.PanelWidth - 1) & ~(VnniDirectConvGenerator.PanelWidth - 1);
+            int stride = OddPanels((images * geometry.OutPixels + VnniDirectConvGenerator.PanelWidth - 1) / VnniDirectConvGenerator.PanelWidth);
             _compactKernels = DirectConvCode.Get(Enumerable.Range(0, taps).Select(t => t * stride * 4).ToArray(), taps * stride * 4);
             if (_compactKernels is not null)
                 (_imagesPerTile, _compactStride) = (images, stride);
         }
     }
+
+    /// <summary>
+    /// Pixels of an odd number of panels (at least <paramref name="panels"/>): rows 4 KiB apart (32 panels) would fall in one
+    /// L1 set, and the kernel reads a tap row of each quad and tap while writing a row of each output channel.
+    /// </summary>
+    private static int OddPanels(int panels) => (panels | 1) * VnniDirectConvGenerator.PanelWidth;
 
     /// <summary>
     /// The engine for int8 <paramref name="weights"/> with all zero points 0, or null where it does not apply or pay:
@@ -217,7 +222,7 @@ internal sealed unsafe class DirectInt8Convolution
 
     /// <summary>
     /// Copies image <paramref name="index"/> of the tile from the quad image to its columns of the compact operand: per (quad, tap)
-    /// its output rows, 16 bytes at a time (an overrun lands where the next row or tap row is written next, or in the slack).
+    /// its output rows, 16 bytes at a time and the rest 4 at a time (rows are whole 4-byte pixels).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyCompact(byte* quadImage, byte* compact, int index)
@@ -231,8 +236,13 @@ internal sealed unsafe class DirectInt8Convolution
                 byte* source = quadImage + quad * _image.QuadBytes + tapOffsets[tap];
                 byte* target = compact + ((nint)(quad * taps + tap) * _compactStride + index * g.OutPixels) * 4;
                 for (int oy = 0; oy < g.OutH; oy++, source += wideRowBytes, target += rowBytes)
-                    for (int c = 0; c < rowBytes; c += 16)
+                {
+                    int c = 0;
+                    for (; c + 16 <= rowBytes; c += 16)
                         Unsafe.WriteUnaligned(target + c, Unsafe.ReadUnaligned<Vector128<byte>>(source + c));
+                    for (; c < rowBytes; c += 4)
+                        Unsafe.WriteUnaligned(target + c, Unsafe.ReadUnaligned<uint>(source + c));
+                }
             }
     }
 
