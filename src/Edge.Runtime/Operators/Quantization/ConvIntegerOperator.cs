@@ -95,23 +95,24 @@ public sealed class ConvIntegerOperator : Operator
     
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
-            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets)
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images)
         {
             int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
-            for (int i = 0; i < channels; i++)
-            {
-                var row = accumulators.Slice(i * stride, pixels);
-                var channel = _output.Slice((batch * geometry.OutChannels + group * n + firstChannel + i) * plane, plane);
-                int offset = offsets[i];
-                for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+            for (int image = 0; image < images; image++)
+                for (int i = 0; i < channels; i++)
                 {
-                    int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
-                    var source = row.Slice(oy * rowWidth + begin - firstWide, Math.Max(0, end - begin));
-                    var target = channel.Slice(oy * outW + begin, source.Length);
-                    for (int j = 0; j < source.Length; j++)
-                        target[j] = unchecked(source[j] + offset);
+                    var row = accumulators.Slice(i * stride + image * pixels, pixels);
+                    var channel = _output.Slice(((batch + image) * geometry.OutChannels + group * n + firstChannel + i) * plane, plane);
+                    int offset = offsets[i];
+                    for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+                    {
+                        int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                        var source = row.Slice(oy * rowWidth + begin - firstWide, Math.Max(0, end - begin));
+                        var target = channel.Slice(oy * outW + begin, source.Length);
+                        for (int j = 0; j < source.Length; j++)
+                            target[j] = unchecked(source[j] + offset);
+                    }
                 }
-            }
         }
     }
 }

@@ -22,6 +22,9 @@ internal sealed unsafe class DirectInt8Convolution
     /// <summary>Output channels below which a thread is not worth its start-up.</summary>
     private const int MinChannelsPerThread = 8;
 
+    /// <summary>Pixels of a tile at most: the sink requantizes a tile's row on the stack.</summary>
+    internal const int MaxTilePixels = 2048;
+
     /// <summary>Output pixels per image below which a batch's images go several to a tile.</summary>
     private const int CompactBelowPixels = 256;
 
@@ -77,12 +80,12 @@ internal sealed unsafe class DirectInt8Convolution
         }
         int allPixels = (image.WidePixels + VnniDirectConvGenerator.PanelWidth - 1) & ~(VnniDirectConvGenerator.PanelWidth - 1);
         _tilePixels = Math.Clamp(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)) & ~(VnniDirectConvGenerator.PanelWidth - 1),
-            VnniDirectConvGenerator.PanelWidth, Math.Min(allPixels, 2048));
+            VnniDirectConvGenerator.PanelWidth, Math.Min(allPixels, MaxTilePixels));
         // Small images of a batch: wide rows and a last partial panel per image would waste much of the work, so each tile
         // copies its images' tap rows into one compact operand (an im2col of 4-byte pixels), which the same kernel reads.
         if (geometry.Batch > 1 && geometry.OutPixels < CompactBelowPixels)
         {
-            int perTile = Math.Min(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)), CompactBytes / (4 * quads * taps));
+            int perTile = Math.Min(Math.Min(TileBytes / (4 * Math.Max(geometry.OutChannelsPerGroup, 1)), CompactBytes / (4 * quads * taps)), MaxTilePixels);
             int images = Math.Clamp(perTile / geometry.OutPixels, 1, geometry.Batch);
             int stride = OddPanels((images * geometry.OutPixels + VnniDirectConvGenerator.PanelWidth - 1) / VnniDirectConvGenerator.PanelWidth);
             _compactKernels = DirectConvCode.Get(Enumerable.Range(0, taps).Select(t => t * stride * 4).ToArray(), taps * stride * 4);
@@ -109,8 +112,6 @@ internal sealed unsafe class DirectInt8Convolution
         var kernels = DirectConvCode.Get(image.TapOffsets, image.QuadBytes);
         return kernels is null ? null : new DirectInt8Convolution(geometry, weights, kernels, image);
     }
-
-    public int RowWidth => _image.RowWidth;
 
     /// <summary>The quad image, the gather rows, the compact operand, the accumulators of one tile and the per-channel offsets.</summary>
     public int WorkspaceBytes => AccumulatorOffset + _g.OutChannelsPerGroup * AccumulatorStride * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int);
@@ -307,16 +308,12 @@ internal sealed unsafe class DirectInt8Convolution
                             row += rows;
                         }
                     }
+                    var accumulators = new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile, (count - 1) * tile + pixels);
                     var offsets = new ReadOnlySpan<int>(job.Offsets + first, count);
                     if (job.Images == 0)
-                    {
-                        sink.StoreChannelRange(job.Batch, job.Group, first, count, j0, pixels, job.RowWidth,
-                            new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile, (count - 1) * tile + pixels), tile, offsets);
-                        continue;
-                    }
-                    for (int image = 0; image < job.Images; image++)
-                        sink.StoreChannelRange(job.Batch + image, job.Group, first, count, 0, job.ImagePixels, job.RowWidth,
-                            new ReadOnlySpan<int>(job.Accumulators + (nint)first * tile + image * job.ImagePixels, (count - 1) * tile + job.ImagePixels), tile, offsets);
+                        sink.StoreChannelRange(job.Batch, job.Group, first, count, j0, pixels, job.RowWidth, accumulators, tile, offsets, 1);
+                    else
+                        sink.StoreChannelRange(job.Batch, job.Group, first, count, 0, job.ImagePixels, job.RowWidth, accumulators, tile, offsets, job.Images);
                 }
             }
             finally

@@ -21,6 +21,10 @@ internal interface IConvolutionSink
     /// (wrapping int32). Called from several threads at once, for disjoint channels.
     /// </summary>
     /// <param name="accumulators">[channels × <paramref name="stride"/>], row 0 being channel <paramref name="firstChannel"/>.</param>
+    /// <param name="images">
+    /// Above 1: the row holds whole images <paramref name="batch"/>, <paramref name="batch"/> + 1, … one after another,
+    /// <paramref name="pixels"/> compact pixels each (then <paramref name="firstWide"/> is 0 and <paramref name="rowWidth"/> is OutW).
+    /// </param>
     void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
-        ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets);
+        ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images);
 }

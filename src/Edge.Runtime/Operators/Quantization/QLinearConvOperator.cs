@@ -132,20 +132,28 @@ public sealed class QLinearConvOperator : Operator
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
         public readonly void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
-            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets)
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images)
         {
-            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
-            Span<byte> row = pixels <= 2048 ? stackalloc byte[2048] : new byte[pixels];
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW, all = images * pixels;
+            Span<byte> row = stackalloc byte[DirectInt8Convolution.MaxTilePixels];
             for (int i = 0; i < channels; i++)
             {
                 int channelIndex = group * n + firstChannel + i;
                 var channel = _output.Slice((batch * geometry.OutChannels + channelIndex) * plane, plane);
-                var bytes = rowWidth == outW ? channel.Slice(firstWide, pixels) : row[..pixels];
+                var bytes = rowWidth == outW && images == 1 ? channel.Slice(firstWide, pixels) : row[..all];
                 int bias = unchecked((_bias.IsEmpty ? 0 : _bias[channelIndex]) + offsets[i]);
-                Requantizer.RequantizeUniform(accumulators.Slice(i * stride, pixels), bias,
+                // One call over all the images' pixels: small images would otherwise pay the call for a few vectors each.
+                Requantizer.RequantizeUniform(accumulators.Slice(i * stride, all), bias,
                     _scales.Length == 1 ? _scales[0] : _scales[channelIndex], zeroPoint, signed, bytes);
-                if (rowWidth != outW)
+                if (images > 1)
+                {
+                    for (int image = 0; image < images; image++)
+                        bytes.Slice(image * pixels, pixels).CopyTo(_output.Slice(((batch + image) * geometry.OutChannels + channelIndex) * plane, plane));
+                }
+                else if (rowWidth != outW)
+                {
                     CropWideRows(bytes, firstWide, rowWidth, outW, channel);
+                }
             }
         }
 

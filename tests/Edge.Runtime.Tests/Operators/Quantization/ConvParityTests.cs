@@ -74,19 +74,21 @@ public sealed class ConvParityTests
 
     /// <summary>The direct engine's shapes (symmetric int8 weights, deep patches, a ResNet stem and blocks in miniature) on 1 and 2 threads.</summary>
     [Theory]
-    [InlineData(false, 3, 7, 2, 3)]
-    [InlineData(false, 32, 3, 1, 1)]
-    [InlineData(true, 32, 3, 2, 1)]
-    [InlineData(true, 24, 1, 2, 0)]
-    [InlineData(false, 64, 1, 1, 0)]
-    public void QLinearConvSymmetricInt8WeightsMatchOrtOnOneAndTwoThreads(bool xSigned, int channels, int kernel, int stride, int pad)
+    [InlineData(false, 3, 7, 2, 3, 1, 23)]
+    [InlineData(false, 32, 3, 1, 1, 1, 23)]
+    [InlineData(true, 32, 3, 2, 1, 1, 23)]
+    [InlineData(true, 24, 1, 2, 0, 1, 23)]
+    [InlineData(false, 64, 1, 1, 0, 1, 23)]
+    [InlineData(false, 16, 3, 1, 1, 16, 8)]
+    [InlineData(true, 32, 3, 1, 1, 37, 4)]
+    public void QLinearConvSymmetricInt8WeightsMatchOrtOnOneAndTwoThreads(bool xSigned, int channels, int kernel, int stride, int pad, int batch, int size)
     {
         var random = new Random(channels * 17 + kernel * 5 + stride + (xSigned ? 100 : 0));
         var xType = xSigned ? DataType.Int8 : DataType.UInt8;
         int m = 40;
         var feeds = new Dictionary<string, Tensor>
         {
-            ["x"] = ParityData.Bytes(random, xType, 1, channels, 23, 21), ["x_scale"] = ParityData.Scalar(0.02f),
+            ["x"] = ParityData.Bytes(random, xType, batch, channels, size, size - 2), ["x_scale"] = ParityData.Scalar(0.02f),
             ["x_zp"] = ParityData.Scalar(xType, xSigned ? -9 : 127), ["y_scale"] = ParityData.Scalar(0.07f), ["y_zp"] = ParityData.Scalar(xType, xSigned ? 5 : 0),
         };
         var parity = new OrtParity("QLinearConv", opset: 13)
