@@ -197,6 +197,20 @@ internal sealed class QuadImage
                 Sse2.UnpackHigh(ab, cd).AsByte().CopyTo(target[16..]);
             }
         }
+        if (Sse2.IsSupported && length >= 4 && i < length)
+        {
+            var flipVector = Vector128.Create(flip);
+            for (; i < length; i += 4)
+            {
+                if (i + 4 > length)
+                    i = length - 4;
+                var a = Vector128.CreateScalar(MemoryMarshal.Read<uint>(r0[i..])).AsByte() ^ flipVector;
+                var b = Vector128.CreateScalar(MemoryMarshal.Read<uint>(r1[i..])).AsByte() ^ flipVector;
+                var c = Vector128.CreateScalar(MemoryMarshal.Read<uint>(r2[i..])).AsByte() ^ flipVector;
+                var d = Vector128.CreateScalar(MemoryMarshal.Read<uint>(r3[i..])).AsByte() ^ flipVector;
+                Sse2.UnpackLow(Sse2.UnpackLow(a, b).AsUInt16(), Sse2.UnpackLow(c, d).AsUInt16()).AsByte().CopyTo(destination[(4 * i)..]);
+            }
+        }
         for (; i < length; i++)
         {
             destination[4 * i] = (byte)(r0[i] ^ flip);
