@@ -104,6 +104,35 @@ public sealed class ConvParityTests
         Assert.Equal(parity.RunOrt()[0].Bytes.ToArray(), session.Run(feeds)["y"].Bytes.ToArray());
     }
 
+    /// <summary>
+    /// ConvInteger with int8 weights and no weight zero point (the direct engine) equals ConvInteger with the same weights as
+    /// uint8 + 128 and zero point 128 (the packed engine), batched small images and one larger image, on 1 and 2 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 20, 1)]
+    [InlineData(12, 6, 1)]
+    [InlineData(1, 20, 2)]
+    public void ConvIntegerInt8WeightsMatchShiftedUint8Weights(int batch, int size, int threads)
+    {
+        var random = new Random(batch * 7 + size);
+        var x = ParityData.Bytes(random, DataType.UInt8, batch, 12, size, size + 1);
+        var signedWeights = ParityData.Bytes(random, DataType.Int8, 20, 12, 3, 3);
+        var shifted = Tensor.Allocate(DataType.UInt8, signedWeights.Shape);
+        for (int i = 0; i < shifted.Bytes.Length; i++)
+            shifted.Bytes[i] = (byte)((sbyte)signedWeights.Bytes[i] + 128);
+        var direct = new OrtParity("ConvInteger", opset: 13)
+            .Input("x", x).Input("w", signedWeights, true).Input("x_zp", ParityData.Scalar(DataType.UInt8, 119)).Output("y", DataType.Int32);
+        var packed = new OrtParity("ConvInteger", opset: 13)
+            .Input("x", x).Input("w", shifted, true).Input("x_zp", ParityData.Scalar(DataType.UInt8, 119))
+            .Input("w_zp", ParityData.Scalar(DataType.UInt8, 128), true).Output("y", DataType.Int32);
+        foreach (var parity in new[] { direct, packed })
+            parity.Attribute("pads", 1L, 1L, 1L, 1L);
+        var feeds = new Dictionary<string, Tensor> { ["x"] = x, ["x_zp"] = ParityData.Scalar(DataType.UInt8, 119) };
+        using var directSession = new Edge.Runtime.Sessions.InferenceSession(Edge.Runtime.Graphs.GraphImporter.Import(direct.Model()), new Edge.Runtime.Sessions.SessionOptions { Threads = threads });
+        using var packedSession = new Edge.Runtime.Sessions.InferenceSession(Edge.Runtime.Graphs.GraphImporter.Import(packed.Model()), new Edge.Runtime.Sessions.SessionOptions { Threads = threads });
+        Assert.Equal(packedSession.Run(feeds)["y"].Bytes.ToArray(), directSession.Run(feeds)["y"].Bytes.ToArray());
+    }
+
     private static OrtParity Configure(OrtParity parity, int group, long[] strides, long[] dilations, long[] pads, string autoPad)
     {
         parity.Attribute("group", (long)group).Attribute("strides", strides).Attribute("dilations", dilations);
