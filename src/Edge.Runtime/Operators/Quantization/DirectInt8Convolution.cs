@@ -12,6 +12,8 @@ namespace Edge.Runtime.Operators.Quantization;
 /// per pixel (<see cref="QuadImage"/>), from which a tap's operand over 32 wide output pixels is 128 contiguous bytes.
 /// There is no per-tile patch packing and, the weights being symmetric, no column sums: with b″ the stored uint8
 /// (x, or x XOR 0x80 for int8 x), Σ w·(x − x_zp) = Σ w·b″ + q·Σw with q = β − x_zp, and q·Σw goes into the bias.
+/// Small images of a batch go several to a tile: their tap rows are copied into one compact operand (an im2col of 4-byte
+/// pixels) that the same kernels read, so no work is spent on dropped columns or half-empty panels.
 /// Threads split the output channels, so each keeps its share of the weights hot and none waits on another.
 /// </summary>
 internal sealed unsafe class DirectInt8Convolution
@@ -108,7 +110,16 @@ internal sealed unsafe class DirectInt8Convolution
     {
         if (geometry.ChannelsPerGroup < 3 || geometry.OutChannelsPerGroup < 1 || !Int8Gemm.IsSupported(Int8GemmVariant.Avx512Vnni))
             return null;
-        var image = new QuadImage(geometry);
+        QuadImage image;
+        try
+        {
+            image = new QuadImage(geometry);
+        }
+        catch (OverflowException)
+        {
+            // An image whose quad layout passes 2 GiB stays on the packed engine, which tiles it.
+            return null;
+        }
         var kernels = DirectConvCode.Get(image.TapOffsets, image.QuadBytes);
         return kernels is null ? null : new DirectInt8Convolution(geometry, weights, kernels, image);
     }
@@ -126,6 +137,7 @@ internal sealed unsafe class DirectInt8Convolution
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
+    /// <summary>Runs the convolution; <paramref name="sink"/> must be a local of the caller (the threads reach it through its stack address).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TSink>(ReadOnlySpan<byte> x, bool xSigned, int xZero, byte[] workspace, ParallelRunner parallel, ref TSink sink)
         where TSink : struct, IConvolutionSink, allows ref struct

@@ -33,8 +33,8 @@ internal sealed class QuadImage
         _rowPhaseUsed = new bool[geometry.StrideH];
         for (int phase = 0; phase < _slots.Length; phase++)
             _rowPhaseUsed[phase / geometry.StrideW] |= _slots[phase] >= 0;
-        PlaneBytes = _layout.PlaneRows * RowWidth * 4;
-        QuadBytes = used * PlaneBytes;
+        PlaneBytes = checked(_layout.PlaneRows * RowWidth * 4);
+        QuadBytes = checked(used * PlaneBytes);
         TapOffsets = new int[geometry.KernelH * geometry.KernelW];
         for (int ky = 0; ky < geometry.KernelH; ky++)
             for (int kx = 0; kx < geometry.KernelW; kx++)
