@@ -28,7 +28,9 @@ public sealed class ConvIntegerOperator : Operator
     {
         var geometry = ConvGeometry.Create(context, context.InputShape(0), context.InputShape(1));
         bool wSigned = context.InputType(1) == DataType.Int8;
-        return new ConvIntegerKernel(new Int8Convolution(geometry, context.InputValue(1), wSigned), context.InputType(0) == DataType.Int8, wSigned);
+        bool symmetric = !context.HasInput(3) || QuantizedValues.IsConstantZero(context.InputValue(3));
+        return new ConvIntegerKernel(new Int8Convolution(geometry, context.InputValue(1), wSigned, symmetricWeights: symmetric),
+            context.InputType(0) == DataType.Int8, wSigned);
     }
 
     public override long CountOperations(NodeContext context) =>
@@ -89,6 +91,28 @@ public sealed class ConvIntegerOperator : Operator
                         row.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
                 }
             }
+        }
+    
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW;
+            for (int image = 0; image < images; image++)
+                for (int i = 0; i < channels; i++)
+                {
+                    var row = accumulators.Slice(i * stride + image * pixels, pixels);
+                    var channel = _output.Slice(((batch + image) * geometry.OutChannels + group * n + firstChannel + i) * plane, plane);
+                    int offset = offsets[i];
+                    for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+                    {
+                        int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                        var source = row.Slice(oy * rowWidth + begin - firstWide, Math.Max(0, end - begin));
+                        var target = channel.Slice(oy * outW + begin, source.Length);
+                        for (int j = 0; j < source.Length; j++)
+                            target[j] = unchecked(source[j] + offset);
+                    }
+                }
         }
     }
 }

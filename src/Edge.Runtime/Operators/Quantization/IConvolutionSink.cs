@@ -14,4 +14,17 @@ internal interface IConvolutionSink
     /// <param name="accumulators">[out channels of the group × <paramref name="stride"/>], the first <paramref name="pixels"/> of each row valid.</param>
     /// <param name="scratch">At least <paramref name="pixels"/> bytes the sink may use.</param>
     void StoreChannels(int batch, int group, int firstWide, int pixels, int rowWidth, ReadOnlySpan<int> accumulators, int stride, Span<byte> scratch);
+
+    /// <summary>
+    /// Stores output channels [<paramref name="firstChannel"/>, + <paramref name="channels"/>) of the group over wide output pixels
+    /// [firstWide, firstWide + pixels) (as <see cref="StoreChannels"/>), each accumulator plus its channel's <paramref name="offsets"/> value
+    /// (wrapping int32). Called from several threads at once, for disjoint channels.
+    /// </summary>
+    /// <param name="accumulators">[channels × <paramref name="stride"/>], row 0 being channel <paramref name="firstChannel"/>.</param>
+    /// <param name="images">
+    /// Above 1: the row holds whole images <paramref name="batch"/>, <paramref name="batch"/> + 1, … one after another,
+    /// <paramref name="pixels"/> compact pixels each (then <paramref name="firstWide"/> is 0 and <paramref name="rowWidth"/> is OutW).
+    /// </param>
+    void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+        ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images);
 }

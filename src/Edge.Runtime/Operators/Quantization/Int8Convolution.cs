@@ -16,11 +16,14 @@ internal sealed class Int8Convolution
     private readonly PackedInt8Matrix[]? _packed;
     private readonly PackedConvolution? _fast;
     private readonly DepthwiseConvolution? _depthwise;
+    private readonly DirectInt8Convolution? _direct;
     private readonly int _tileRows;
 
     /// <param name="variant">The GEMM variant for constant weights (default: the best this CPU supports).</param>
     /// <param name="batchImages">Whether tiny images of a batch may share a tile (off only to compare with image-at-a-time tiling).</param>
-    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned, Int8GemmVariant? variant = null, bool batchImages = true)
+    /// <param name="symmetricWeights">Whether the weight zero points are known to be all 0 (int8 weights may then take the direct engine).</param>
+    public Int8Convolution(ConvGeometry geometry, Tensor? constantWeights, bool weightsSigned, Int8GemmVariant? variant = null, bool batchImages = true,
+        bool symmetricWeights = false)
     {
         _g = geometry;
         int k = geometry.PatchSize, n = geometry.OutChannelsPerGroup;
@@ -28,9 +31,11 @@ internal sealed class Int8Convolution
         _tileRows = Math.Min(_tileRows, Math.Max(geometry.OutPixels, 1));
         if (IsDepthwise)
             _depthwise = new DepthwiseConvolution(geometry);
-        if (constantWeights is not null && !IsDepthwise)
+        if (constantWeights is not null && !IsDepthwise && weightsSigned && symmetricWeights && (variant ?? Int8Gemm.Best) == Int8GemmVariant.Avx512Vnni)
+            _direct = DirectInt8Convolution.TryCreate(geometry, constantWeights.Bytes);
+        if (constantWeights is not null && !IsDepthwise && _direct is null)
             _fast = PackedConvolution.Create(geometry, constantWeights.Bytes, weightsSigned, variant ?? Int8Gemm.Best, batchImages);
-        if (constantWeights is not null && !IsDepthwise && _fast is null)
+        if (constantWeights is not null && !IsDepthwise && _fast is null && _direct is null)
         {
             _packed = new PackedInt8Matrix[geometry.Group];
             for (int g = 0; g < geometry.Group; g++)
@@ -40,8 +45,11 @@ internal sealed class Int8Convolution
 
     public ConvGeometry Geometry => _g;
 
+    /// <summary>Whether the direct engine (symmetric int8 weights on generated VNNI code) runs this convolution.</summary>
+    internal bool IsDirect => _direct is not null;
+
     /// <summary>Scratch: the patch tile, its accumulators, and one output row of requantized bytes.</summary>
-    public int WorkspaceBytes => _depthwise is not null ? _depthwise.WorkspaceBytes : _fast is not null ? Align(_fast.WorkspaceBytes) + _fast.TilePixels : Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
+    public int WorkspaceBytes => _depthwise is not null ? _depthwise.WorkspaceBytes : _direct is not null ? _direct.WorkspaceBytes : _fast is not null ? Align(_fast.WorkspaceBytes) + _fast.TilePixels : Align(_tileRows * _g.PatchSize) + _tileRows * _g.OutChannelsPerGroup * sizeof(int) + Align(_g.OutChannelsPerGroup);
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
@@ -56,6 +64,11 @@ internal sealed class Int8Convolution
         if (_depthwise is not null)
         {
             _depthwise.Run(x, xSigned, xZero, w, wSigned, wZero, workspace, ref sink);
+            return;
+        }
+        if (_direct is not null)
+        {
+            _direct.Run(x, xSigned, xZero, workspace, parallel, ref sink);
             return;
         }
         if (_fast is not null)

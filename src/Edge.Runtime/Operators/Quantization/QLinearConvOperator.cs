@@ -47,7 +47,8 @@ public sealed class QLinearConvOperator : Operator
     {
         var geometry = ConvGeometry.Create(context, context.InputShape(0), context.InputShape(3));
         bool wSigned = context.InputType(3) == DataType.Int8;
-        return new QLinearConvKernel(new Int8Convolution(geometry, context.InputValue(3), wSigned),
+        bool symmetric = QuantizedValues.IsConstantZero(context.InputValue(5));
+        return new QLinearConvKernel(new Int8Convolution(geometry, context.InputValue(3), wSigned, symmetricWeights: symmetric),
             context.InputType(0) == DataType.Int8, wSigned, context.InputType(7) == DataType.Int8);
     }
 
@@ -125,6 +126,46 @@ public sealed class QLinearConvOperator : Operator
                     if (end > begin)
                         bytes.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
                 }
+            }
+        }
+    
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public readonly void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images)
+        {
+            int n = geometry.OutChannelsPerGroup, plane = geometry.OutPixels, outW = geometry.OutW, all = images * pixels;
+            Span<byte> row = stackalloc byte[DirectInt8Convolution.MaxTilePixels];
+            for (int i = 0; i < channels; i++)
+            {
+                int channelIndex = group * n + firstChannel + i;
+                var channel = _output.Slice((batch * geometry.OutChannels + channelIndex) * plane, plane);
+                var bytes = rowWidth == outW && images == 1 ? channel.Slice(firstWide, pixels) : row[..all];
+                int bias = unchecked((_bias.IsEmpty ? 0 : _bias[channelIndex]) + offsets[i]);
+                // One call over all the images' pixels: small images would otherwise pay the call for a few vectors each.
+                Requantizer.RequantizeUniform(accumulators.Slice(i * stride, all), bias,
+                    _scales.Length == 1 ? _scales[0] : _scales[channelIndex], zeroPoint, signed, bytes);
+                if (images > 1)
+                {
+                    for (int image = 0; image < images; image++)
+                        bytes.Slice(image * pixels, pixels).CopyTo(_output.Slice(((batch + image) * geometry.OutChannels + channelIndex) * plane, plane));
+                }
+                else if (rowWidth != outW)
+                {
+                    CropWideRows(bytes, firstWide, rowWidth, outW, channel);
+                }
+            }
+        }
+
+        /// <summary>Copies the kept columns of wide pixels [firstWide, + row.Length) to their output positions.</summary>
+        private static void CropWideRows(ReadOnlySpan<byte> row, int firstWide, int rowWidth, int outW, Span<byte> channel)
+        {
+            int pixels = row.Length;
+            for (int oy = firstWide / rowWidth; oy * rowWidth < firstWide + pixels; oy++)
+            {
+                int begin = Math.Max(0, firstWide - oy * rowWidth), end = Math.Min(outW, firstWide + pixels - oy * rowWidth);
+                if (end > begin)
+                    row.Slice(oy * rowWidth + begin - firstWide, end - begin).CopyTo(channel[(oy * outW + begin)..]);
             }
         }
     }

@@ -31,6 +31,17 @@ internal static class QuantizedValues
             destination[i] = ZeroPoint(zeroPoint, i);
     }
 
+    /// <summary>Whether <paramref name="zeroPoint"/> is a known (constant) tensor whose every value is 0.</summary>
+    public static bool IsConstantZero(Tensor? zeroPoint)
+    {
+        if (zeroPoint is null)
+            return false;
+        for (int i = 0; i < zeroPoint.ElementCount; i++)
+            if (ZeroPoint(zeroPoint, i) != 0)
+                return false;
+        return true;
+    }
+
     public static float Scale(Tensor scale) => scale.AsSpan<float>()[0];
 
     /// <summary>Checks a scale or zero point input is a scalar or one-element tensor.</summary>

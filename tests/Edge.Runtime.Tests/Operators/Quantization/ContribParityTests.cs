@@ -35,6 +35,28 @@ public sealed class ContribParityTests
             .Output("c", type).AssertIdentical();
     }
 
+    /// <summary>Runs long enough for the threads to split them: same shapes, and a broadcast scalar; 1 thread and 2.</summary>
+    [Theory]
+    [InlineData(DataType.UInt8, false)]
+    [InlineData(DataType.Int8, false)]
+    [InlineData(DataType.UInt8, true)]
+    public void QLinearAddLongRunsMatchOrtOnOneAndTwoThreads(DataType type, bool scalarB)
+    {
+        var random = new Random(scalarB ? 11 : (int)type);
+        var feeds = new Dictionary<string, Tensor>
+        {
+            ["a"] = ParityData.Bytes(random, type, 1, 64, 41, 39), ["a_scale"] = ParityData.Scalar(0.031f), ["a_zp"] = ParityData.ZeroPoint(random, type),
+            ["b"] = scalarB ? ParityData.Bytes(random, type) : ParityData.Bytes(random, type, 1, 64, 41, 39), ["b_scale"] = ParityData.Scalar(0.017f),
+            ["b_zp"] = ParityData.ZeroPoint(random, type), ["c_scale"] = ParityData.Scalar(0.043f), ["c_zp"] = ParityData.ZeroPoint(random, type),
+        };
+        var parity = new OrtParity("QLinearAdd", Ms, 1);
+        foreach (var (name, value) in feeds)
+            parity.Input(name, value);
+        parity.Output("c", type).AssertIdentical();
+        using var session = new Edge.Runtime.Sessions.InferenceSession(Edge.Runtime.Graphs.GraphImporter.Import(parity.Model()), new Edge.Runtime.Sessions.SessionOptions { Threads = 2 });
+        Assert.Equal(parity.RunOrt()[0].Bytes.ToArray(), session.Run(feeds)["c"].Bytes.ToArray());
+    }
+
     [Theory]
     [InlineData("QLinearAdd")]
     [InlineData("QLinearMul")]

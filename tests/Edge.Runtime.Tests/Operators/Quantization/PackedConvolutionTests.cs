@@ -247,5 +247,20 @@ public sealed class PackedConvolutionTests
                         output[(batch * g.OutChannels + group * n + oc) * g.OutPixels + oy * g.OutW + ox] = accumulators[oc * stride + j];
                 }
         }
+
+        public void StoreChannelRange(int batch, int group, int firstChannel, int channels, int firstWide, int pixels, int rowWidth,
+            ReadOnlySpan<int> accumulators, int stride, ReadOnlySpan<int> offsets, int images)
+        {
+            int n = g.OutChannelsPerGroup;
+            for (int image = 0; image < images; image++)
+                for (int i = 0; i < channels; i++)
+                    for (int j = 0; j < pixels; j++)
+                    {
+                        int oy = (firstWide + j) / rowWidth, ox = (firstWide + j) % rowWidth;
+                        if (ox < g.OutW)
+                            output[((batch + image) * g.OutChannels + group * n + firstChannel + i) * g.OutPixels + oy * g.OutW + ox] =
+                                unchecked(accumulators[i * stride + image * pixels + j] + offsets[i]);
+                    }
+        }
     }
 }
