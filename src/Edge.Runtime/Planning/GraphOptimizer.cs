@@ -25,6 +25,7 @@ public sealed class GraphOptimizer
         new QdqConcatFusion(),
         new QdqDataMovementFusion(),
         new BatchNormFolding(),
+        new MatMulBiasFusion(),
         new GeluFusion(),
         new LayerNormFusion(),
         new ActivationFusion(),

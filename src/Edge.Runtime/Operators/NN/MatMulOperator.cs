@@ -6,7 +6,8 @@ namespace Edge.Runtime.Operators.NN;
 /// <summary>
 /// MatMul with numpy semantics: N-D batches broadcast, a 1-D A is a row and a 1-D B a column (their
 /// axis dropped from the result). A constant B is packed once per batch; when it has no batch of its
-/// own, all of A's batches run as one tall GEMM.
+/// own, all of A's batches run as one tall GEMM. An optional third input (not in the ONNX spec; only
+/// <see cref="Planning.Transforms.MatMulBiasFusion"/> adds it) is a per-column bias added in the epilogue.
 /// </summary>
 public sealed class MatMulOperator : Operator
 {
@@ -34,7 +35,7 @@ public sealed class MatMulOperator : Operator
         if (info.BBatches == 1)
         {
             var packed = b is null ? null : PackedFloatMatrix.Pack(b.AsSpan<float>(), info.K, info.N);
-            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed]);
+            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed], HasBias(context));
         }
         PackedFloatMatrix[]? packs = null;
         if (b is not null)
@@ -68,8 +69,10 @@ public sealed class MatMulOperator : Operator
             aOffsets[t] = ai * info.M * info.K;
             bIndex[t] = bi;
         }
-        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs);
+        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs, HasBias(context));
     }
+
+    private static bool HasBias(NodeContext context) => context.InputCount > 2 && context.HasInput(2);
 
     private sealed record MatMulInfo(int M, int K, int N, TensorShape ABatchShape, TensorShape BBatchShape, TensorShape BatchShape, TensorShape Output)
     {
@@ -79,7 +82,7 @@ public sealed class MatMulOperator : Operator
 
     private static MatMulInfo Resolve(NodeContext context)
     {
-        context.RequireInputs(2, 2);
+        context.RequireInputs(2, 3);
         context.RequireType(0, DataType.Float32);
         context.RequireType(1, DataType.Float32);
         var a = context.InputShape(0);
@@ -101,6 +104,14 @@ public sealed class MatMulOperator : Operator
         {
             throw context.Fail($"batch dimensions of A {a} and B {b} do not broadcast: {e.Message}");
         }
+        if (HasBias(context))
+        {
+            // The bias MatMulBiasFusion moves in from a following Add: one value per output column.
+            context.RequireType(2, DataType.Float32);
+            var bias = context.InputShape(2);
+            if (b.Rank < 2 || bias.Rank != 1 || bias[0] != n)
+                throw context.Fail($"bias (input 2) must be 1-D with N={n} values and B at least 2-D; bias is {bias}, B is {b}");
+        }
         var dims = batch.ToArray().ToList();
         if (a.Rank > 1)
             dims.Add(m);
@@ -109,38 +120,17 @@ public sealed class MatMulOperator : Operator
         return new MatMulInfo(m, k, n, aBatch, bBatch, batch, new TensorShape(dims.ToArray()));
     }
 
-    /// <summary>Batches of M×K · K×N; output batches are contiguous M×N blocks.</summary>
-    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed) : Kernel
+    /// <summary>Batches of M×K · K×N (+ bias per column); output batches are contiguous M×N blocks.</summary>
+    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed, bool hasBias) : Kernel
     {
         private const long DirectProductLimit = 32 * 1024;
-
-        /// <summary>C = A·B row by row: each row of C accumulates a[i,k]·B[k,:] with vectors over N.</summary>
-        private static void DirectProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            for (int i = 0; i < m; i++)
-            {
-                var row = c.Slice(i * n, n);
-                row.Clear();
-                for (int kk = 0; kk < k; kk++)
-                {
-                    float factor = a[i * k + kk];
-                    var source = b.Slice(kk * n, n);
-                    int j = 0;
-                    if (System.Numerics.Vector.IsHardwareAccelerated)
-                        for (; j <= n - width; j += width)
-                            (new System.Numerics.Vector<float>(row.Slice(j)) + new System.Numerics.Vector<float>(source.Slice(j)) * factor).CopyTo(row.Slice(j));
-                    for (; j < n; j++)
-                        row[j] += factor * source[j];
-                }
-            }
-        }
 
         public override void Execute(KernelContext context)
         {
             var a = context.Input(0).AsSpan<float>();
             var y = context.Output(0).AsSpan<float>();
             var b = packed is null ? context.Input(1).AsSpan<float>() : default;
+            var bias = hasBias ? context.Input(2).AsSpan<float>() : default;
             // Small run-time products (attention heads of small models) cost less computed in place
             // than packed per call: packing is the larger part of the work there.
             bool direct = packed is null && (long)m * k * n <= DirectProductLimit;
@@ -149,11 +139,30 @@ public sealed class MatMulOperator : Operator
                 var at = a.Slice(aOffsets[t], m * k);
                 var yt = y.Slice(t * m * n, m * n);
                 if (direct)
-                    DirectProduct(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n);
+                {
+                    SmallMatMul.Multiply(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n);
+                    if (hasBias)
+                        AddBias(yt, bias);
+                }
                 else if (packed is not null)
-                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, bias, false, FloatActivation.None, context.Parallel);
                 else
-                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, bias, false, FloatActivation.None, context.Parallel);
+            }
+        }
+
+        private static void AddBias(Span<float> rows, ReadOnlySpan<float> bias)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            for (int start = 0; start < rows.Length; start += bias.Length)
+            {
+                var row = rows.Slice(start, bias.Length);
+                int j = 0;
+                if (System.Numerics.Vector.IsHardwareAccelerated)
+                    for (; j <= row.Length - width; j += width)
+                        (new System.Numerics.Vector<float>(row.Slice(j)) + new System.Numerics.Vector<float>(bias.Slice(j))).CopyTo(row.Slice(j));
+                for (; j < row.Length; j++)
+                    row[j] += bias[j];
             }
         }
     }
