@@ -26,6 +26,7 @@ public sealed class GraphOptimizer
         new QdqDataMovementFusion(),
         new BatchNormFolding(),
         new MatMulBiasFusion(),
+        new ReshapeTransposeFusion(),
         new GeluFusion(),
         new LayerNormFusion(),
         new ActivationFusion(),
