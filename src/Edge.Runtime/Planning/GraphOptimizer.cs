@@ -25,6 +25,7 @@ public sealed class GraphOptimizer
         new QdqConcatFusion(),
         new QdqDataMovementFusion(),
         new BatchNormFolding(),
+        new MatMulScaleFusion(),
         new MatMulBiasFusion(),
         new ReshapeTransposeFusion(),
         new GeluFusion(),

@@ -11,6 +11,9 @@ namespace Edge.Runtime.Operators.NN;
 /// </summary>
 public sealed class MatMulOperator : Operator
 {
+    /// <summary>Internal attribute: Y = alpha·(A·B) (+ bias). Only <see cref="Planning.Transforms.MatMulScaleFusion"/> sets it.</summary>
+    public const string AlphaAttribute = "alpha";
+
     public override string OpType => "MatMul";
 
     public override string TypeConstraints => "float";
@@ -18,6 +21,7 @@ public sealed class MatMulOperator : Operator
     public override void InferOutputs(NodeContext context)
     {
         var info = Resolve(context);
+        Alpha(context);
         context.SetOutput(0, DataType.Float32, info.Output);
     }
 
@@ -35,7 +39,7 @@ public sealed class MatMulOperator : Operator
         if (info.BBatches == 1)
         {
             var packed = b is null ? null : PackedFloatMatrix.Pack(b.AsSpan<float>(), info.K, info.N);
-            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed], HasBias(context));
+            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed], HasBias(context), Alpha(context));
         }
         PackedFloatMatrix[]? packs = null;
         if (b is not null)
@@ -69,10 +73,19 @@ public sealed class MatMulOperator : Operator
             aOffsets[t] = ai * info.M * info.K;
             bIndex[t] = bi;
         }
-        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs, HasBias(context));
+        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs, HasBias(context), Alpha(context));
     }
 
     private static bool HasBias(NodeContext context) => context.InputCount > 2 && context.HasInput(2);
+
+    /// <summary>The product's scale that MatMulScaleFusion moves in from a following Mul or Div (1 when absent).</summary>
+    private static float Alpha(NodeContext context)
+    {
+        float alpha = context.Attributes.GetFloat(AlphaAttribute, 1f);
+        if (!float.IsFinite(alpha))
+            throw context.Fail($"attribute '{AlphaAttribute}' is {alpha}; it must be finite");
+        return alpha;
+    }
 
     private sealed record MatMulInfo(int M, int K, int N, TensorShape ABatchShape, TensorShape BBatchShape, TensorShape BatchShape, TensorShape Output)
     {
@@ -121,7 +134,7 @@ public sealed class MatMulOperator : Operator
     }
 
     /// <summary>Batches of M×K · K×N (+ bias per column); output batches are contiguous M×N blocks.</summary>
-    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed, bool hasBias) : Kernel
+    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed, bool hasBias, float alpha) : Kernel
     {
         private const long DirectProductLimit = 32 * 1024;
 
@@ -134,35 +147,47 @@ public sealed class MatMulOperator : Operator
             // Small run-time products (attention heads of small models) cost less computed in place
             // than packed per call: packing is the larger part of the work there.
             bool direct = packed is null && (long)m * k * n <= DirectProductLimit;
+            // A scaled product gets its bias after the scale (alpha·A·B + bias), so FloatGemm's epilogue cannot add it.
+            bool scaled = alpha != 1f;
+            var gemmBias = scaled ? default : bias;
             for (int t = 0; t < aOffsets.Length; t++)
             {
                 var at = a.Slice(aOffsets[t], m * k);
                 var yt = y.Slice(t * m * n, m * n);
                 if (direct)
                 {
-                    SmallMatMul.Multiply(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n);
+                    SmallMatMul.Multiply(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n, alpha);
                     if (hasBias)
-                        AddBias(yt, bias);
+                        ScaleAndAddBias(yt, bias, 1f);
+                    continue;
                 }
-                else if (packed is not null)
-                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, bias, false, FloatActivation.None, context.Parallel);
+                if (packed is not null)
+                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
                 else
-                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, bias, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
+                if (scaled)
+                    ScaleAndAddBias(yt, hasBias ? bias : default, alpha, n);
             }
         }
 
-        private static void AddBias(Span<float> rows, ReadOnlySpan<float> bias)
+        /// <summary>rows = rows·scale + bias, row by row (bias may be empty: scale only).</summary>
+        private static void ScaleAndAddBias(Span<float> rows, ReadOnlySpan<float> bias, float scale, int n = 0)
         {
             int width = System.Numerics.Vector<float>.Count;
-            for (int start = 0; start < rows.Length; start += bias.Length)
+            n = bias.IsEmpty ? n : bias.Length;
+            var s = new System.Numerics.Vector<float>(scale);
+            for (int start = 0; start < rows.Length; start += n)
             {
-                var row = rows.Slice(start, bias.Length);
+                var row = rows.Slice(start, n);
                 int j = 0;
                 if (System.Numerics.Vector.IsHardwareAccelerated)
                     for (; j <= row.Length - width; j += width)
-                        (new System.Numerics.Vector<float>(row.Slice(j)) + new System.Numerics.Vector<float>(bias.Slice(j))).CopyTo(row.Slice(j));
+                    {
+                        var v = new System.Numerics.Vector<float>(row.Slice(j)) * s;
+                        (bias.IsEmpty ? v : v + new System.Numerics.Vector<float>(bias.Slice(j))).CopyTo(row.Slice(j));
+                    }
                 for (; j < row.Length; j++)
-                    row[j] += bias[j];
+                    row[j] = row[j] * scale + (bias.IsEmpty ? 0f : bias[j]);
             }
         }
     }

@@ -11,31 +11,32 @@ namespace Edge.Runtime.Operators.NN;
 /// </summary>
 internal static class SmallMatMul
 {
-    /// <summary>C[m×n] = A[m×k]·B[k×n], all row-major and contiguous.</summary>
-    public static unsafe void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    /// <summary>C[m×n] = alpha·(A[m×k]·B[k×n]), all row-major and contiguous.</summary>
+    public static unsafe void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, float alpha = 1f)
     {
         if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
             throw new ArgumentException($"operands smaller than {m}×{k}·{k}×{n}");
         if (!Vector256.IsHardwareAccelerated)
         {
-            Portable(a, b, c, m, k, n);
+            Portable(a, b, c, m, k, n, alpha);
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
         {
             int j = 0;
             for (; j + 16 <= n; j += 16)
-                Strip16(pa, pb + j, pc + j, m, k, n);
+                Strip16(pa, pb + j, pc + j, m, k, n, alpha);
             for (; j + 8 <= n; j += 8)
-                Strip8(pa, pb + j, pc + j, m, k, n);
+                Strip8(pa, pb + j, pc + j, m, k, n, alpha);
             for (; j < n; j++)
-                Column(pa, pb + j, pc + j, m, k, n);
+                Column(pa, pb + j, pc + j, m, k, n, alpha);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Strip16(float* a, float* b, float* c, int m, int k, int n)
+    private static unsafe void Strip16(float* a, float* b, float* c, int m, int k, int n, float alpha)
     {
+        var s = Vector256.Create(alpha);
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -61,10 +62,10 @@ internal static class SmallMatMul
                 c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
             }
             float* ci = c + i * n;
-            c00.Store(ci); c01.Store(ci + 8); ci += n;
-            c10.Store(ci); c11.Store(ci + 8); ci += n;
-            c20.Store(ci); c21.Store(ci + 8); ci += n;
-            c30.Store(ci); c31.Store(ci + 8);
+            (c00 * s).Store(ci); (c01 * s).Store(ci + 8); ci += n;
+            (c10 * s).Store(ci); (c11 * s).Store(ci + 8); ci += n;
+            (c20 * s).Store(ci); (c21 * s).Store(ci + 8); ci += n;
+            (c30 * s).Store(ci); (c31 * s).Store(ci + 8);
         }
         for (; i < m; i++)
         {
@@ -77,14 +78,15 @@ internal static class SmallMatMul
                 c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bk), c0);
                 c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bk + 8), c1);
             }
-            c0.Store(c + i * n);
-            c1.Store(c + i * n + 8);
+            (c0 * s).Store(c + i * n);
+            (c1 * s).Store(c + i * n + 8);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Strip8(float* a, float* b, float* c, int m, int k, int n)
+    private static unsafe void Strip8(float* a, float* b, float* c, int m, int k, int n, float alpha)
     {
+        var s = Vector256.Create(alpha);
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -100,10 +102,10 @@ internal static class SmallMatMul
                 c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[kk]), b0, c3);
             }
             float* ci = c + i * n;
-            c0.Store(ci);
-            c1.Store(ci + n);
-            c2.Store(ci + 2 * n);
-            c3.Store(ci + 3 * n);
+            (c0 * s).Store(ci);
+            (c1 * s).Store(ci + n);
+            (c2 * s).Store(ci + 2 * n);
+            (c3 * s).Store(ci + 3 * n);
         }
         for (; i < m; i++)
         {
@@ -112,12 +114,12 @@ internal static class SmallMatMul
             float* bk = b;
             for (int kk = 0; kk < k; kk++, bk += n)
                 c0 = Vector256.FusedMultiplyAdd(Vector256.Create(ai[kk]), Vector256.Load(bk), c0);
-            c0.Store(c + i * n);
+            (c0 * s).Store(c + i * n);
         }
     }
 
     /// <summary>One leftover column of C: a dot product per row against a strided column of B.</summary>
-    private static unsafe void Column(float* a, float* b, float* c, int m, int k, int n)
+    private static unsafe void Column(float* a, float* b, float* c, int m, int k, int n, float alpha)
     {
         for (int i = 0; i < m; i++)
         {
@@ -125,12 +127,12 @@ internal static class SmallMatMul
             float sum = 0f;
             for (int kk = 0; kk < k; kk++)
                 sum = MathF.FusedMultiplyAdd(ai[kk], b[kk * n], sum);
-            c[i * n] = sum;
+            c[i * n] = sum * alpha;
         }
     }
 
     /// <summary>Row by row with <see cref="Vector{T}"/>, for hardware without 256-bit vectors.</summary>
-    private static void Portable(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    private static void Portable(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, float alpha)
     {
         int width = Vector<float>.Count;
         for (int i = 0; i < m; i++)
@@ -148,6 +150,9 @@ internal static class SmallMatMul
                 for (; j < n; j++)
                     row[j] += factor * source[j];
             }
+            if (alpha != 1f)
+                for (int j = 0; j < n; j++)
+                    row[j] *= alpha;
         }
     }
 }

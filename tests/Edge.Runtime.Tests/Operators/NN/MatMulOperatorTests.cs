@@ -52,6 +52,32 @@ public sealed class MatMulOperatorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AlphaScalesTheProductBeforeTheBias(bool withBias)
+    {
+        // [2,2,5,7]·[2,2,7,19] takes the small-product path, [3,17,32]·[32,96] the GEMM (packed when constant).
+        foreach (var (aDims, bDims) in new (int[], int[])[] { ([2, 2, 5, 7], [2, 2, 7, 19]), ([3, 17, 32], [32, 96]) })
+        {
+            bool bias = withBias && bDims.Length == 2;
+            var random = new Random(aDims[^1] + bDims[^1]);
+            var a = Random(random, aDims);
+            var b = Random(random, bDims);
+            var biasValues = Random(random, bDims[^1]);
+            int[] outDims = [.. aDims[..^1], bDims[^1]];
+            var expected = Reference(a, b, new TensorShape(outDims));
+            for (int i = 0; i < expected.Length; i++)
+                expected[i] = expected[i] * 0.125 + (bias ? biasValues.AsSpan<float>()[i % bDims[^1]] : 0);
+            foreach (bool constant in new[] { true, false })
+            {
+                var node = Node("MatMul", bias ? 3 : 2, attributes: (MatMulOperator.AlphaAttribute, Float(0.125f)));
+                var y = Run(new MatMulOperator(), node, bias ? [a, b, biasValues] : [a, b], bias ? [false, constant, true] : [false, constant])[0];
+                AssertClose(expected, y.AsSpan<float>());
+            }
+        }
+    }
+
     [Fact]
     public void BiasOfTheWrongLengthFailsNamingTheNode()
     {
