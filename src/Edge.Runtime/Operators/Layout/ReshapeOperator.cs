@@ -25,7 +25,8 @@ public sealed class ReshapeOperator : Operator
 
     public override long CountOperations(NodeContext context) => 0;
 
-    private static TensorShape Resolve(NodeContext context, TensorShape input, long[] requested, bool allowZero)
+    /// <summary>The shape <paramref name="requested"/> gives <paramref name="input"/>'s elements (0 and −1 resolved); fails naming the node.</summary>
+    internal static TensorShape Resolve(NodeContext context, TensorShape input, long[] requested, bool allowZero)
     {
         var dims = new int[requested.Length];
         int inferred = -1;

@@ -6,10 +6,14 @@ namespace Edge.Runtime.Operators.NN;
 /// <summary>
 /// MatMul with numpy semantics: N-D batches broadcast, a 1-D A is a row and a 1-D B a column (their
 /// axis dropped from the result). A constant B is packed once per batch; when it has no batch of its
-/// own, all of A's batches run as one tall GEMM.
+/// own, all of A's batches run as one tall GEMM. An optional third input (not in the ONNX spec; only
+/// <see cref="Planning.Transforms.MatMulBiasFusion"/> adds it) is a per-column bias added in the epilogue.
 /// </summary>
 public sealed class MatMulOperator : Operator
 {
+    /// <summary>Internal attribute: Y = alpha·(A·B) (+ bias). Only <see cref="Planning.Transforms.MatMulScaleFusion"/> sets it.</summary>
+    public const string AlphaAttribute = "alpha";
+
     public override string OpType => "MatMul";
 
     public override string TypeConstraints => "float";
@@ -17,6 +21,7 @@ public sealed class MatMulOperator : Operator
     public override void InferOutputs(NodeContext context)
     {
         var info = Resolve(context);
+        Alpha(context);
         context.SetOutput(0, DataType.Float32, info.Output);
     }
 
@@ -34,7 +39,7 @@ public sealed class MatMulOperator : Operator
         if (info.BBatches == 1)
         {
             var packed = b is null ? null : PackedFloatMatrix.Pack(b.AsSpan<float>(), info.K, info.N);
-            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed]);
+            return new MatMulKernel(info.Batches * info.M, info.K, info.N, [0], [0], packed is null ? null : [packed], HasBias(context), Alpha(context));
         }
         PackedFloatMatrix[]? packs = null;
         if (b is not null)
@@ -68,7 +73,18 @@ public sealed class MatMulOperator : Operator
             aOffsets[t] = ai * info.M * info.K;
             bIndex[t] = bi;
         }
-        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs);
+        return new MatMulKernel(info.M, info.K, info.N, aOffsets, bIndex, packs, HasBias(context), Alpha(context));
+    }
+
+    private static bool HasBias(NodeContext context) => context.InputCount > 2 && context.HasInput(2);
+
+    /// <summary>The product's scale that MatMulScaleFusion moves in from a following Mul or Div (1 when absent).</summary>
+    private static float Alpha(NodeContext context)
+    {
+        float alpha = context.Attributes.GetFloat(AlphaAttribute, 1f);
+        if (!float.IsFinite(alpha))
+            throw context.Fail($"attribute '{AlphaAttribute}' is {alpha}; it must be finite");
+        return alpha;
     }
 
     private sealed record MatMulInfo(int M, int K, int N, TensorShape ABatchShape, TensorShape BBatchShape, TensorShape BatchShape, TensorShape Output)
@@ -79,7 +95,7 @@ public sealed class MatMulOperator : Operator
 
     private static MatMulInfo Resolve(NodeContext context)
     {
-        context.RequireInputs(2, 2);
+        context.RequireInputs(2, 3);
         context.RequireType(0, DataType.Float32);
         context.RequireType(1, DataType.Float32);
         var a = context.InputShape(0);
@@ -101,6 +117,14 @@ public sealed class MatMulOperator : Operator
         {
             throw context.Fail($"batch dimensions of A {a} and B {b} do not broadcast: {e.Message}");
         }
+        if (HasBias(context))
+        {
+            // The bias MatMulBiasFusion moves in from a following Add: one value per output column.
+            context.RequireType(2, DataType.Float32);
+            var bias = context.InputShape(2);
+            if (b.Rank < 2 || bias.Rank != 1 || bias[0] != n)
+                throw context.Fail($"bias (input 2) must be 1-D with N={n} values and B at least 2-D; bias is {bias}, B is {b}");
+        }
         var dims = batch.ToArray().ToList();
         if (a.Rank > 1)
             dims.Add(m);
@@ -109,51 +133,61 @@ public sealed class MatMulOperator : Operator
         return new MatMulInfo(m, k, n, aBatch, bBatch, batch, new TensorShape(dims.ToArray()));
     }
 
-    /// <summary>Batches of M×K · K×N; output batches are contiguous M×N blocks.</summary>
-    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed) : Kernel
+    /// <summary>Batches of M×K · K×N (+ bias per column); output batches are contiguous M×N blocks.</summary>
+    private sealed class MatMulKernel(int m, int k, int n, int[] aOffsets, int[] bIndex, PackedFloatMatrix[]? packed, bool hasBias, float alpha) : Kernel
     {
         private const long DirectProductLimit = 32 * 1024;
-
-        /// <summary>C = A·B row by row: each row of C accumulates a[i,k]·B[k,:] with vectors over N.</summary>
-        private static void DirectProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            for (int i = 0; i < m; i++)
-            {
-                var row = c.Slice(i * n, n);
-                row.Clear();
-                for (int kk = 0; kk < k; kk++)
-                {
-                    float factor = a[i * k + kk];
-                    var source = b.Slice(kk * n, n);
-                    int j = 0;
-                    if (System.Numerics.Vector.IsHardwareAccelerated)
-                        for (; j <= n - width; j += width)
-                            (new System.Numerics.Vector<float>(row.Slice(j)) + new System.Numerics.Vector<float>(source.Slice(j)) * factor).CopyTo(row.Slice(j));
-                    for (; j < n; j++)
-                        row[j] += factor * source[j];
-                }
-            }
-        }
 
         public override void Execute(KernelContext context)
         {
             var a = context.Input(0).AsSpan<float>();
             var y = context.Output(0).AsSpan<float>();
             var b = packed is null ? context.Input(1).AsSpan<float>() : default;
+            var bias = hasBias ? context.Input(2).AsSpan<float>() : default;
             // Small run-time products (attention heads of small models) cost less computed in place
             // than packed per call: packing is the larger part of the work there.
             bool direct = packed is null && (long)m * k * n <= DirectProductLimit;
+            // A scaled product gets its bias after the scale (alpha·A·B + bias), so FloatGemm's epilogue cannot add it.
+            bool scaled = alpha != 1f;
+            var gemmBias = scaled ? default : bias;
             for (int t = 0; t < aOffsets.Length; t++)
             {
                 var at = a.Slice(aOffsets[t], m * k);
                 var yt = y.Slice(t * m * n, m * n);
                 if (direct)
-                    DirectProduct(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n);
-                else if (packed is not null)
-                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+                {
+                    SmallMatMul.Multiply(at, b.Slice(bIndex[t] * k * n, k * n), yt, m, k, n, alpha);
+                    if (hasBias)
+                        ScaleAndAddBias(yt, bias, 1f);
+                    continue;
+                }
+                if (packed is not null)
+                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
                 else
-                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, default, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
+                if (scaled)
+                    ScaleAndAddBias(yt, hasBias ? bias : default, alpha, n);
+            }
+        }
+
+        /// <summary>rows = rows·scale + bias, row by row (bias may be empty: scale only).</summary>
+        private static void ScaleAndAddBias(Span<float> rows, ReadOnlySpan<float> bias, float scale, int n = 0)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            n = bias.IsEmpty ? n : bias.Length;
+            var s = new System.Numerics.Vector<float>(scale);
+            for (int start = 0; start < rows.Length; start += n)
+            {
+                var row = rows.Slice(start, n);
+                int j = 0;
+                if (System.Numerics.Vector.IsHardwareAccelerated)
+                    for (; j <= row.Length - width; j += width)
+                    {
+                        var v = new System.Numerics.Vector<float>(row.Slice(j)) * s;
+                        (bias.IsEmpty ? v : v + new System.Numerics.Vector<float>(bias.Slice(j))).CopyTo(row.Slice(j));
+                    }
+                for (; j < row.Length; j++)
+                    row[j] = row[j] * scale + (bias.IsEmpty ? 0f : bias[j]);
             }
         }
     }

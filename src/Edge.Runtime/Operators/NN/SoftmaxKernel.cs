@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Edge.Runtime.Backends.Cpu.Kernels;
 using Edge.Runtime.Tensors;
 
 namespace Edge.Runtime.Operators.NN;
@@ -34,6 +35,39 @@ internal sealed class SoftmaxKernel(int outer, int length, int inner, bool log) 
         return (int)(axis < 0 ? axis + x.Rank : axis);
     }
 
+    /// <summary>Rows shorter than this (attention scores of small models) take <see cref="ShortRows"/>.</summary>
+    private const int ShortRow = 64;
+
+    /// <summary>Rows per chunk of <see cref="ShortRows"/>: about 16 KiB of scores, so the three passes stay in L1.</summary>
+    private const int ChunkElements = 4096;
+
+    /// <summary>
+    /// Softmax of many short rows: a row of 17 is two vectors and a scalar tail, and the tail's scalar
+    /// exp costs as much as the vectors. Shifting each row by its max first lets one exp pass run over a
+    /// whole chunk of rows as full vectors; sums and scaling go back row by row.
+    /// </summary>
+    private static void ShortRows(ReadOnlySpan<float> x, Span<float> y, int outer, int length)
+    {
+        int rowsPerChunk = Math.Max(1, ChunkElements / length);
+        for (int first = 0; first < outer; first += rowsPerChunk)
+        {
+            int rows = Math.Min(rowsPerChunk, outer - first);
+            var xs = x.Slice(first * length, rows * length);
+            var ys = y.Slice(first * length, rows * length);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = xs.Slice(r * length, length);
+                SoftmaxMath.Subtract(row, SoftmaxMath.Max(row), ys.Slice(r * length, length));
+            }
+            VectorMath.Exp(ys, ys);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = ys.Slice(r * length, length);
+                SoftmaxMath.Scale(row, 1f / SoftmaxMath.Sum(row));
+            }
+        }
+    }
+
     public override int WorkspaceBytes => inner == 1 ? 0 : 2 * inner * sizeof(float);
 
     public override void Execute(KernelContext context)
@@ -41,6 +75,11 @@ internal sealed class SoftmaxKernel(int outer, int length, int inner, bool log) 
         var x = context.Input(0).AsSpan<float>();
         var y = context.Output(0).AsSpan<float>();
         int block = length * inner;
+        if (inner == 1 && !log && length < ShortRow)
+        {
+            ShortRows(x, y, outer, length);
+            return;
+        }
         if (inner == 1)
         {
             for (int o = 0; o < outer; o++)

@@ -47,6 +47,22 @@ internal static class SoftmaxMath
         }
     }
 
+    public static float Sum(ReadOnlySpan<float> x)
+    {
+        int i = 0, w = Vector<float>.Count;
+        float sum = 0f;
+        if (Vector.IsHardwareAccelerated && x.Length >= w)
+        {
+            var acc = new Vector<float>(x);
+            for (i = w; i <= x.Length - w; i += w)
+                acc += new Vector<float>(x[i..]);
+            sum = Vector.Sum(acc);
+        }
+        for (; i < x.Length; i++)
+            sum += x[i];
+        return sum;
+    }
+
     public static float Max(ReadOnlySpan<float> x)
     {
         int i = 0, w = Vector<float>.Count;

@@ -20,6 +20,34 @@ public sealed class TransposeOperatorTests
         Assert.Contains("not a permutation", e.Message);
     }
 
+    [Fact]
+    public void ShapeInputWithoutTheReshapeAttributeIsRejectedNamingTheNode()
+    {
+        var e = Assert.Throws<ModelException>(() => Run("Transpose", [Fed(Floats([2, 3, 4])), Const(Ints(6, 4))], attributes: a => a.SetInts("perm", 1, 0)));
+        Assert.Contains("node 'n' (Transpose", e.Message);
+        Assert.Contains("'reshape'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("input")]
+    [InlineData("output")]
+    public void FusedReshapeMovesValuesAsReshapeAndTransposeWould(string where)
+    {
+        // [2,3,4] as [6,4] then permuted to [4,6]; or permuted to [4,3,2] then read as [12,2].
+        var source = Floats([2, 3, 4], i => i * 0.25f - 1);
+        var values = source.AsSpan<float>().ToArray();
+        long[] shape = where == "input" ? [6, 4] : [12, -1];
+        long[] perm = where == "input" ? [1, 0] : [2, 1, 0];
+        var y = Run("Transpose", [Fed(source), Const(Ints(shape))], attributes: a =>
+        {
+            a.SetInts("perm", perm);
+            a.Set("reshape", new Edge.Runtime.Graphs.AttributeValue(Edge.Runtime.Graphs.AttributeKind.String, String: where));
+        })[0];
+        var expected = where == "input" ? Reference(values, [6, 4], [1, 0]) : Reference(values, [2, 3, 4], [2, 1, 0]);
+        Assert.Equal(where == "input" ? new TensorShape(4, 6) : new TensorShape(12, 2), y.Shape);
+        Assert.Equal(expected, y.AsSpan<float>().ToArray());
+    }
+
     public static TheoryData<int[], int[]> Cases() => new()
     {
         { [2, 3], [1, 0] },                 // small 2-D: strided loop

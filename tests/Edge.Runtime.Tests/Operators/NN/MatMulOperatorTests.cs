@@ -18,7 +18,75 @@ public sealed class MatMulOperatorTests
         { [6], [2, 6, 5], [2, 5] },
         { [2, 4, 6], [6], [2, 4] },
         { [1, 7, 33], [1, 33, 65], [1, 7, 65] },
+        // Attention-sized batched products (the unpacked small-product path): 16-, 8- and 1-column strips, row tails.
+        { [2, 2, 17, 16], [2, 2, 16, 17], [2, 2, 17, 17] },
+        { [2, 7, 9], [2, 9, 27], [2, 7, 27] },
+        { [3, 5, 4], [3, 4, 8], [3, 5, 8] },
     };
+
+    public static TheoryData<int[], int[]> BiasCases() => new()
+    {
+        { [2, 5, 7], [7, 19] },
+        { [3, 17, 32], [32, 96] },
+        { [2, 3, 9, 33], [33, 65] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BiasCases))]
+    public void BiasInputIsAddedToEveryRow(int[] aDims, int[] bDims)
+    {
+        var random = new Random(aDims.Length * 31 + bDims[1]);
+        var a = Random(random, aDims);
+        var b = Random(random, bDims);
+        var bias = Random(random, bDims[1]);
+        int[] outDims = [.. aDims[..^1], bDims[1]];
+        var expected = Reference(a, b, new TensorShape(outDims));
+        var biasValues = bias.AsSpan<float>();
+        for (int i = 0; i < expected.Length; i++)
+            expected[i] += biasValues[i % bDims[1]];
+        foreach (bool constant in new[] { true, false })
+        {
+            var y = Run(new MatMulOperator(), Node("MatMul", 3), [a, b, bias], [false, constant, true])[0];
+            Assert.Equal(new TensorShape(outDims), y.Shape);
+            AssertClose(expected, y.AsSpan<float>());
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AlphaScalesTheProductBeforeTheBias(bool withBias)
+    {
+        // [2,2,5,7]·[2,2,7,19] takes the small-product path, [3,17,32]·[32,96] the GEMM (packed when constant).
+        foreach (var (aDims, bDims) in new (int[], int[])[] { ([2, 2, 5, 7], [2, 2, 7, 19]), ([3, 17, 32], [32, 96]) })
+        {
+            bool bias = withBias && bDims.Length == 2;
+            var random = new Random(aDims[^1] + bDims[^1]);
+            var a = Random(random, aDims);
+            var b = Random(random, bDims);
+            var biasValues = Random(random, bDims[^1]);
+            int[] outDims = [.. aDims[..^1], bDims[^1]];
+            var expected = Reference(a, b, new TensorShape(outDims));
+            for (int i = 0; i < expected.Length; i++)
+                expected[i] = expected[i] * 0.125 + (bias ? biasValues.AsSpan<float>()[i % bDims[^1]] : 0);
+            foreach (bool constant in new[] { true, false })
+            {
+                var node = Node("MatMul", bias ? 3 : 2, attributes: (MatMulOperator.AlphaAttribute, Float(0.125f)));
+                var y = Run(new MatMulOperator(), node, bias ? [a, b, biasValues] : [a, b], bias ? [false, constant, true] : [false, constant])[0];
+                AssertClose(expected, y.AsSpan<float>());
+            }
+        }
+    }
+
+    [Fact]
+    public void BiasOfTheWrongLengthFailsNamingTheNode()
+    {
+        var e = Assert.Throws<ModelException>(() => Prepare(new MatMulOperator(), Node("MatMul", 3),
+            [Tensor.Allocate(DataType.Float32, new TensorShape(2, 3, 4)), Tensor.Allocate(DataType.Float32, new TensorShape(4, 5)),
+             Tensor.Allocate(DataType.Float32, new TensorShape(4))]));
+        Assert.Contains("node 'n1' (MatMul", e.Message);
+        Assert.Contains("bias", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

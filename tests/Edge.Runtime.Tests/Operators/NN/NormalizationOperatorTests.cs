@@ -91,6 +91,22 @@ public sealed class NormalizationOperatorTests
         AssertClose(expectedLog, logSoftmax.AsSpan<float>());
     }
 
+    [Theory]
+    [InlineData(2, 300, 17)]
+    [InlineData(1, 5, 70)]
+    [InlineData(1, 3, 1)]
+    public void SoftmaxOfManyRowsAlongTheLastAxisMatchesDefinition(int batches, int rows, int length)
+    {
+        // 600 rows of 17 cross the short-row path's chunks; rows of 70 take the row-at-a-time path.
+        var random = new Random(rows + length);
+        var x = Random(random, batches, rows, length);
+        var xs = x.AsSpan<float>();
+        for (int i = 0; i < xs.Length; i++)
+            xs[i] = xs[i] * 30 + (i % 5 == 0 ? -500 : 0);
+        var softmax = Run(new SoftmaxOperator(), Node("Softmax", 1, opset: 13, attributes: ("axis", Int(-1))), [x])[0];
+        AssertClose(Reference(x, 2).Softmax, softmax.AsSpan<float>());
+    }
+
     [Fact]
     public void SoftmaxAxisOutOfRangeFailsNamingTheNode()
     {
