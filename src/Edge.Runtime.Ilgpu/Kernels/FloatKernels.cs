@@ -57,7 +57,8 @@ internal static class FloatKernels
     }
 
     /// <summary>Batched float MatMul: output (batch, m, n) = Σk A[aMatrix[batch]] · B[bMatrix[batch]].</summary>
-    public static void MatMul(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<int> aMatrix, ArrayView<int> bMatrix, ArrayView<float> y, int m, int k, int n)
+    public static void MatMul(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<int> aMatrix, ArrayView<int> bMatrix, ArrayView<float> y, int m, int k, int n,
+        MatMulEpilogue epilogue, ArrayView<float> bias)
     {
         int col = i % n, rest = i / n;
         int row = rest % m, batch = rest / m;
@@ -65,7 +66,20 @@ internal static class FloatKernels
         float sum = 0f;
         for (int j = 0; j < k; j++)
             sum += a[aBase + j] * b[bBase + j * n];
+        // The planner's fused forms, in the CPU kernel's order: alpha·(A·B), then + bias.
+        if (epilogue.Scale != 0)
+            sum *= epilogue.Alpha;
+        if (epilogue.HasBias != 0)
+            sum += bias[col];
         y[i] = sum;
+    }
+
+    /// <summary>A MatMul's fused scale (attention's 1/√d) and bias (a Linear's), as the planner's transforms put them there.</summary>
+    public struct MatMulEpilogue
+    {
+        public float Alpha;
+        public int Scale;
+        public int HasBias;
     }
 
     /// <summary>Softmax over each row of <paramref name="size"/> values (one thread per row).</summary>

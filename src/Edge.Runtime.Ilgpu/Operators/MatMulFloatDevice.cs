@@ -1,5 +1,6 @@
 using Edge.Runtime.Ilgpu.Kernels;
 using Edge.Runtime.Operators;
+using Edge.Runtime.Operators.NN;
 using Edge.Runtime.Operators.Quantization;
 using Edge.Runtime.Tensors;
 using ILGPU;
@@ -26,12 +27,16 @@ internal sealed class MatMulFloatDevice : DeviceOperator
         var a = builder.Input<float>(context, 0);
         var b = builder.Input<float>(context, 1);
         var y = builder.Output<float>(context, 0);
-        var kernel = builder.Backend.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int>,
-            Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int>>(
+        bool hasBias = context.InputCount > 2 && context.HasInput(2);
+        var bias = hasBias ? builder.Input<float>(context, 2) : builder.Scratch<float>(1);
+        float alpha = context.Attributes.GetFloat(MatMulOperator.AlphaAttribute, 1f);
+        var epilogue = new FloatKernels.MatMulEpilogue { Alpha = alpha, Scale = DeviceParameters.Flag(alpha != 1f), HasBias = DeviceParameters.Flag(hasBias) };
+        var kernel = builder.Backend.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, FloatKernels.MatMulEpilogue, ArrayView<float>>,
+            Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, FloatKernels.MatMulEpilogue, ArrayView<float>>>(
             FloatKernels.MatMul, (acc, kk) => acc.LoadAutoGroupedKernel(kk));
         var stream = builder.Stream;
         int count = layout.Batches * m * n;
         if (count > 0)
-            builder.Launch($"matmul {layout.Batches}x{m}x{k}x{n}", () => kernel(stream, count, a, b, aMatrix, bMatrix, y, m, k, n));
+            builder.Launch($"matmul {layout.Batches}x{m}x{k}x{n}", () => kernel(stream, count, a, b, aMatrix, bMatrix, y, m, k, n, epilogue, bias));
     }
 }

@@ -1,4 +1,6 @@
 using Edge.Runtime.Graphs;
+using Edge.Runtime.Operators.Layout;
+using Edge.Runtime.Operators.NN;
 using Edge.Runtime.Planning;
 using Edge.Runtime.Sessions;
 using Edge.Runtime.Tensors;
@@ -42,6 +44,25 @@ public sealed class FloatKernelTests(IlgpuCpuFixture fixture)
     }
 
     [Fact]
+    public void MatMulWithTheFusedScaleAndBiasMatchesCpu()
+    {
+        // MatMulScaleFusion and MatMulBiasFusion leave alpha and a third (bias) input on the node.
+        var random = new Random(21);
+        AssertClose(() => Node("MatMul", "", ["a", "b", "bias"], ["y"], Float(MatMulOperator.AlphaAttribute, 0.125f)),
+            [RandomFloats(random, 2, 5, 8), RandomFloats(random, 8, 6), RandomFloats(random, 6)]);
+    }
+
+    [Theory]
+    [InlineData("input", new[] { 2, 12 }, new long[] { 2, 3, 4 })]
+    [InlineData("output", new[] { 2, 3, 4 }, new long[] { 2, 12 })]
+    public void TransposeWithTheFusedReshapeMatchesCpu(string where, int[] dims, long[] shape) =>
+        // ReshapeTransposeFusion leaves the Reshape's shape as input 1 and where it applies as an attribute.
+        AssertClose(() => Node("Transpose", "", ["x", "shape"], ["y"], Ints("perm", 0, 2, 1),
+                (TransposeOperator.ReshapeAttribute, new AttributeValue(AttributeKind.String, String: where))),
+            [RandomFloats(new Random(dims.Sum()), dims)],
+            constants: new Dictionary<string, Tensor> { ["shape"] = Tensor.FromArray<long>(new TensorShape(shape.Length), shape) });
+
+    [Fact]
     public void SoftmaxMatchesCpu() =>
         AssertClose(() => Node("Softmax", "", ["x"], ["y"], Int("axis", -1)), [RandomFloats(new Random(9), 2, 4, 8, 8)]);
 
@@ -72,10 +93,10 @@ public sealed class FloatKernelTests(IlgpuCpuFixture fixture)
         AssertClose(() => Node("GlobalAveragePool", "", ["x"], ["y"]), [RandomFloats(new Random(13), 2, 5, 6, 7)]);
 
     /// <summary>All inputs run-time; outputs within 1e-5 relative (+1e-6) of the CPU backend's, and the node ran on the device.</summary>
-    private void AssertClose(Func<Node> node, Tensor[] inputs, int opset = 17)
+    private void AssertClose(Func<Node> node, Tensor[] inputs, int opset = 17, IReadOnlyDictionary<string, Tensor>? constants = null)
     {
-        var cpu = Run(node, inputs, null, opset, out _);
-        var device = Run(node, inputs, fixture.Backend, opset, out var plan);
+        var cpu = Run(node, inputs, null, opset, constants, out _);
+        var device = Run(node, inputs, fixture.Backend, opset, constants, out var plan);
         Assert.Contains(plan.Steps, s => s.Backend == fixture.Backend);
         Assert.Equal(cpu.Shape, device.Shape);
         var c = cpu.AsSpan<float>();
@@ -84,7 +105,7 @@ public sealed class FloatKernelTests(IlgpuCpuFixture fixture)
             Assert.True(Math.Abs(c[i] - d[i]) <= 1e-5 * Math.Abs(c[i]) + 2e-6, $"{node().OpType} element {i}: device {d[i]}, cpu {c[i]}");
     }
 
-    private static Tensor Run(Func<Node> node, Tensor[] inputs, IlgpuBackend? backend, int opset, out ExecutionPlan plan)
+    private static Tensor Run(Func<Node> node, Tensor[] inputs, IlgpuBackend? backend, int opset, IReadOnlyDictionary<string, Tensor>? constants, out ExecutionPlan plan)
     {
         var n = node();
         n.Opset = opset;
@@ -92,6 +113,8 @@ public sealed class FloatKernelTests(IlgpuCpuFixture fixture)
         graph.OpsetImports[""] = opset;
         for (int i = 0; i < inputs.Length; i++)
             graph.Inputs.Add(new ValueInfo(n.Inputs[i], DataType.Float32, inputs[i].Shape.ToArray().Select(d => (int?)d).ToArray()));
+        foreach (var (name, value) in constants ?? new Dictionary<string, Tensor>())
+            graph.Initializers[name] = value;
         graph.Outputs.Add(new ValueInfo(n.Outputs[0], DataType.Float32, null));
         graph.Nodes.Add(n);
         using var session = new InferenceSession(graph, new SessionOptions { Optimizer = GraphOptimizer.None, Backends = backend is null ? [] : [backend] });

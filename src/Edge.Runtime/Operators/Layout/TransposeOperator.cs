@@ -37,7 +37,7 @@ public sealed class TransposeOperator : Operator
     }
 
     /// <summary>The input as permuted (after a fused input reshape), the permuted shape, and the output shape.</summary>
-    private static (TensorShape Input, TensorShape Permuted, TensorShape Output) Resolve(NodeContext context)
+    internal static (TensorShape Input, TensorShape Permuted, TensorShape Output) Resolve(NodeContext context)
     {
         context.RequireInputs(1, 2);
         var input = context.InputShape(0);
