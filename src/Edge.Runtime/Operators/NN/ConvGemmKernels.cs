@@ -37,9 +37,7 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         float* tile = stackalloc float[Rows * 32];
         // A run per output row, image or panel boundary: at most one per pixel plus one per panel.
         int* runs = stackalloc int[4 * (blockPixels + BlockPanels)];
-        // Rows narrower than 8 make runs too short to pay their overhead: gather pixels by offset instead (measured: 4x4 gains, 8x8 loses).
-        bool gather = Avx2.IsSupported && geo.Window.Output[2] < 8;
-        int* offsets = stackalloc int[blockPixels];
+        int* taps = stackalloc int[depth];
         for (int item = start; item < end; item++)
         {
             // Chunk-major, so that a thread's contiguous range of items is whole chunks of weight rows.
@@ -54,16 +52,12 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
             float* bias = job.Bias == null ? null : job.Bias + g * mg;
             float* weights = job.Weights + (long)g * geo.MPanels * k * Rows;
             int runCount = PixelRuns(geo, pixelStart, pixelEnd, nr, runs);
-            if (gather)
-                GatherOffsets(runs, runCount, geo.Window.Strides[2], panels * nr, pixelEnd - pixelStart, nr, offsets);
             for (int kb = 0; kb < k; kb += depth)
             {
                 int kc = Math.Min(depth, k - kb);
                 bool first = kb == 0, last = kb + kc == k;
-                if (gather)
-                    GatherPixels(geo, x, kb, kc, offsets, panels, pixelEnd - pixelStart, nr, packed);
-                else
-                    PackPixels(geo, x, kb, kc, runs, runCount, pixelEnd - pixelStart, nr, packed);
+                TapOffsets(geo, kb, kc, taps);
+                PackPixels(geo.Window.Strides[2], x, taps, kc, runs, runCount, pixelEnd - pixelStart, nr, packed);
                 for (int i = panelStart; i < panelEnd; i++)
                 {
                     float* a = weights + (long)i * k * Rows + kb * Rows;
@@ -129,99 +123,72 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         return count;
     }
 
-    /// <summary>
-    /// Packs col[kb..kb+kc, block pixels] (the im2col matrix, never materialised) as column panels
-    /// of <paramref name="nr"/> pixels, each kc rows of nr values, following <paramref name="runs"/>;
-    /// the last panel's missing pixels are zero. Every tap read lies inside the (padded) planes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPixels(ConvGemmGeometry geo, float* x, int kb, int kc, int* runs, int runCount, int pixels, int nr, float* dst)
+    /// <summary>taps[kk] = offset of K row kb+kk's (channel, kd, kh, kw) tap from a pixel's top-left tap in the (padded) planes.</summary>
+    private static void TapOffsets(ConvGemmGeometry geo, int kb, int kc, int* taps)
     {
         var win = geo.Window;
-        int kH = win.Kernel[1], kW = win.Kernel[2], taps = win.KernelSize;
-        int sw = win.Strides[2], dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2];
-        int planeH = geo.PlaneH, planeW = geo.PlaneW;
-        int panelStride = kc * nr, tail = pixels % nr;
-        int channel = kb / taps, tap = kb - channel * taps;
-        int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
+        int kH = win.Kernel[1], kW = win.Kernel[2], kernelSize = win.KernelSize;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* source = x + (long)channel * geo.PlanePixels + ((long)kd * dd * planeH + kh * dh) * planeW + kw * dw;
-            float* rowDst = dst + kk * nr;
-            for (int r = 0; r < runCount; r++)
-            {
-                int* run = runs + 4 * r;
-                float* d = rowDst + run[2] * panelStride + run[3];
-                if (sw == 1)
-                    CopyRun(source + run[0], d, run[1]);
-                else
-                    GatherRun(source + run[0], sw, 0, run[1], d);
-            }
-            if (tail != 0)
-                new Span<float>(rowDst + pixels / nr * panelStride + tail, nr - tail).Clear();
-            if (++kw == kW)
-            {
-                kw = 0;
-                if (++kh == kH)
-                {
-                    kh = 0;
-                    if (++kd * kH * kW == taps)
-                    {
-                        kd = 0;
-                        channel++;
-                    }
-                }
-            }
+            int row = kb + kk, channel = row / kernelSize, tap = row - channel * kernelSize;
+            int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
+            taps[kk] = channel * geo.PlanePixels + (kd * win.Dilations[0] * geo.PlaneH + kh * win.Dilations[1]) * geo.PlaneW + kw * win.Dilations[2];
         }
     }
 
-    /// <summary>Expands runs into one input offset per packed column (0, a valid address, for the last panel's missing pixels).</summary>
-    private static void GatherOffsets(int* runs, int runCount, int stride, int columns, int pixels, int nr, int* offsets)
+    /// <summary>
+    /// Packs col[kb..kb+kc, block pixels] (the im2col matrix, never materialised) as column panels
+    /// of <paramref name="nr"/> pixels, each kc rows of nr values; the last panel's missing pixels
+    /// are zero. Run-major: each run's copy shape is chosen once, then repeated down the K rows
+    /// through the tap table (small images have runs of a few pixels, so per-run overhead dominates
+    /// otherwise). Every tap read lies inside the (padded) planes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackPixels(int stride, float* x, int* taps, int kc, int* runs, int runCount, int pixels, int nr, float* dst)
     {
+        int panelStride = kc * nr, tail = pixels % nr;
         for (int r = 0; r < runCount; r++)
         {
             int* run = runs + 4 * r;
-            int* o = offsets + run[2] * nr + run[3];
-            for (int t = 0; t < run[1]; t++)
-                o[t] = run[0] + t * stride;
-        }
-        for (int j = pixels; j < columns; j++)
-            offsets[j] = 0;
-    }
-
-    /// <summary>As <see cref="PackPixels"/>, with each packed row gathered 8 pixels at a time through <paramref name="offsets"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherPixels(ConvGemmGeometry geo, float* x, int kb, int kc, int* offsets, int panels, int pixels, int nr, float* dst)
-    {
-        var win = geo.Window;
-        int kH = win.Kernel[1], kW = win.Kernel[2], taps = win.KernelSize;
-        int dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2];
-        int planeH = geo.PlaneH, planeW = geo.PlaneW;
-        int panelStride = kc * nr, tail = pixels % nr;
-        int channel = kb / taps, tap = kb - channel * taps;
-        int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
-        for (int kk = 0; kk < kc; kk++)
-        {
-            float* source = x + (long)channel * geo.PlanePixels + ((long)kd * dd * planeH + kh * dh) * planeW + kw * dw;
-            float* rowDst = dst + kk * nr;
-            for (int q = 0; q < panels; q++)
-                for (int j = 0; j < nr; j += 8)
-                    Avx.Store(rowDst + q * panelStride + j, Avx2.GatherVector256(source, Avx.LoadVector256(offsets + q * nr + j), sizeof(float)));
-            if (tail != 0)
-                new Span<float>(rowDst + pixels / nr * panelStride + tail, nr - tail).Clear();
-            if (++kw == kW)
+            float* src = x + run[0];
+            float* d = dst + run[2] * panelStride + run[3];
+            int n = run[1];
+            if (stride != 1)
             {
-                kw = 0;
-                if (++kh == kH)
+                for (int kk = 0; kk < kc; kk++)
+                    GatherRun(src + taps[kk], stride, 0, n, d + kk * nr);
+            }
+            else if (n == 8 && Vector256.IsHardwareAccelerated)
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    Vector256.Store(Vector256.Load(src + taps[kk]), d + kk * nr);
+            }
+            else if (n == 4 && Vector128.IsHardwareAccelerated)
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    Vector128.Store(Vector128.Load(src + taps[kk]), d + kk * nr);
+            }
+            else if (n == nr)
+            {
+                int w = TOps.Width;
+                for (int kk = 0; kk < kc; kk++)
                 {
-                    kh = 0;
-                    if (++kd * kH * kW == taps)
-                    {
-                        kd = 0;
-                        channel++;
-                    }
+                    float* s = src + taps[kk];
+                    TOps.Store(d + kk * nr, TOps.Load(s));
+                    TOps.Store(d + kk * nr + w, TOps.Load(s + w));
                 }
             }
+            else
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    CopyRun(src + taps[kk], d + kk * nr, n);
+            }
+        }
+        if (tail != 0)
+        {
+            float* last = dst + pixels / nr * panelStride + tail;
+            for (int kk = 0; kk < kc; kk++)
+                new Span<float>(last + kk * nr, nr - tail).Clear();
         }
     }
 
