@@ -117,6 +117,14 @@ internal sealed unsafe class ConvGemm
                     float* line = src + ((long)d * inH + h) * inW;
                     if (inW >= 32)
                         new ReadOnlySpan<float>(line, inW).CopyTo(new Span<float>(dst + pw, inW));
+                    else if (inW >= 4 && Vector128.IsHardwareAccelerated)
+                    {
+                        // Whole vectors, the last one overlapping: 8x8 images copy a row in two moves, not eight.
+                        int i = 0;
+                        for (; i + 4 < inW; i += 4)
+                            Vector128.Store(Vector128.Load(line + i), dst + pw + i);
+                        Vector128.Store(Vector128.Load(line + inW - 4), dst + pw + inW - 4);
+                    }
                     else
                         for (int i = 0; i < inW; i++)
                             dst[pw + i] = line[i];
