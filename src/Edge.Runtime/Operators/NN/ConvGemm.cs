@@ -93,46 +93,54 @@ internal sealed unsafe class ConvGemm
         var win = geo.Window;
         int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2], inPixels = win.InputSize;
         int pd = win.PadsBegin[0], ph = win.PadsBegin[1], pw = win.PadsBegin[2];
-        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeH = geo.PlaneH, width = geo.PlaneW;
-        int rows = geo.PlaneD * planeH, right = width - pw - inW;
+        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeD = geo.PlaneD, planeH = geo.PlaneH, width = geo.PlaneW;
+        int right = width - pw - inW;
         // The workspace is shared with other nodes, so the zero border is rewritten every call (the border only).
-        // Small images have rows of a few values: plain loops, not a library call per row.
+        // Small images have rows of a few values: plain loops and whole-vector moves, no division or library call per row.
         fixed (float* px = x, pp = padded)
         {
             float* dst = pp;
             for (int plane = 0; plane < planes; plane++)
             {
                 float* src = px + (long)plane * inPixels;
-                for (int row = 0; row < rows; row++, dst += width)
+                for (int pdIndex = 0; pdIndex < planeD; pdIndex++)
                 {
-                    int d = row / planeH - pd, h = row - (row / planeH) * planeH - ph;
-                    if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
+                    int d = pdIndex - pd;
+                    for (int phIndex = 0; phIndex < planeH; phIndex++, dst += width)
                     {
-                        for (int i = 0; i < width; i++)
+                        int h = phIndex - ph;
+                        if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
+                        {
+                            new Span<float>(dst, width).Clear();
+                            continue;
+                        }
+                        for (int i = 0; i < pw; i++)
                             dst[i] = 0f;
-                        continue;
+                        CopyRow(src + ((long)d * inH + h) * inW, dst + pw, inW);
+                        for (int i = 0; i < right; i++)
+                            dst[pw + inW + i] = 0f;
                     }
-                    for (int i = 0; i < pw; i++)
-                        dst[i] = 0f;
-                    float* line = src + ((long)d * inH + h) * inW;
-                    if (inW >= 32)
-                        new ReadOnlySpan<float>(line, inW).CopyTo(new Span<float>(dst + pw, inW));
-                    else if (inW >= 4 && Vector128.IsHardwareAccelerated)
-                    {
-                        // Whole vectors, the last one overlapping: 8x8 images copy a row in two moves, not eight.
-                        int i = 0;
-                        for (; i + 4 < inW; i += 4)
-                            Vector128.Store(Vector128.Load(line + i), dst + pw + i);
-                        Vector128.Store(Vector128.Load(line + inW - 4), dst + pw + inW - 4);
-                    }
-                    else
-                        for (int i = 0; i < inW; i++)
-                            dst[pw + i] = line[i];
-                    for (int i = 0; i < right; i++)
-                        dst[pw + inW + i] = 0f;
                 }
             }
         }
+    }
+
+    /// <summary>Copies a row of X; 8x8 images copy a row in two moves, not eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(float* line, float* dst, int count)
+    {
+        if (count >= 32)
+            new ReadOnlySpan<float>(line, count).CopyTo(new Span<float>(dst, count));
+        else if (count >= 4 && Vector128.IsHardwareAccelerated)
+        {
+            // Whole vectors, the last one overlapping the one before.
+            for (int i = 0; i + 4 < count; i += 4)
+                Vector128.Store(Vector128.Load(line + i), dst + i);
+            Vector128.Store(Vector128.Load(line + count - 4), dst + count - 4);
+        }
+        else
+            for (int i = 0; i < count; i++)
+                dst[i] = line[i];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
