@@ -128,11 +128,26 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     {
         var win = geo.Window;
         int kH = win.Kernel[1], kW = win.Kernel[2], kernelSize = win.KernelSize;
+        int stepD = win.Dilations[0] * geo.PlaneH * geo.PlaneW, stepH = win.Dilations[1] * geo.PlaneW, stepW = win.Dilations[2];
+        // Divide once for the first row, then step the tap counters (a division per row cost more than the packing it serves).
+        int channel = kb / kernelSize, tap = kb - channel * kernelSize;
+        int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
         for (int kk = 0; kk < kc; kk++)
         {
-            int row = kb + kk, channel = row / kernelSize, tap = row - channel * kernelSize;
-            int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
-            taps[kk] = channel * geo.PlanePixels + (kd * win.Dilations[0] * geo.PlaneH + kh * win.Dilations[1]) * geo.PlaneW + kw * win.Dilations[2];
+            taps[kk] = channel * geo.PlanePixels + kd * stepD + kh * stepH + kw * stepW;
+            if (++kw == kW)
+            {
+                kw = 0;
+                if (++kh == kH)
+                {
+                    kh = 0;
+                    if ((++kd) * kH * kW == kernelSize)
+                    {
+                        kd = 0;
+                        channel++;
+                    }
+                }
+            }
         }
     }
 
