@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
 namespace Edge.Runtime.Operators.NN;
@@ -30,7 +31,13 @@ internal sealed unsafe class ConvGemm
         var variant = FloatGemm.Best;
         if (variant == FloatGemmVariant.Reference)
             return null;
-        int rows = FloatGemmKernels<Vector128<float>, Simd128>.Rows;
+        // Small images fill 32-pixel panels poorly (4x4 leaves half of each empty): 16-pixel panels waste less.
+        int pixels = window.OutputSize;
+        if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
+            && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
+            variant = FloatGemmVariant.Avx2;
+        // AVX-512 has the registers for 8-row panels (32 of them; 8 rows need 19).
+        int rows = Avx512F.IsSupported && variant is FloatGemmVariant.Avx512 ? 8 : FloatGemmKernels<Vector128<float>, Simd128>.Rows;
         int k = channels / groups * window.KernelSize, mg = outputChannels / groups;
         int mPanels = (mg + rows - 1) / rows;
         var packed = new float[checked(groups * mPanels * k * rows)];
@@ -47,7 +54,7 @@ internal sealed unsafe class ConvGemm
             }
         bool padded = window.PadsBegin.Any(v => v != 0) || window.PadsEnd.Any(v => v != 0);
         int[] plane = [.. Enumerable.Range(0, SpatialWindow.Axes).Select(a => window.Input[a] + (padded ? window.PadsBegin[a] + window.PadsEnd[a] : 0))];
-        var geometry = new ConvGemmGeometry(window, batch, channels / groups, mg, groups, k, mPanels, plane[0], plane[1], plane[2], window.OutputSize, padded);
+        var geometry = new ConvGemmGeometry(window, batch, channels / groups, mg, groups, k, mPanels, rows, plane[0], plane[1], plane[2], window.OutputSize, padded);
         return new ConvGemm(geometry, packed, variant);
     }
 
@@ -69,13 +76,7 @@ internal sealed unsafe class ConvGemm
             PadInput(x, copy);
             planes = copy;
         }
-        var variant = _variant;
-        // Small images fill 32-pixel panels poorly (4x4 leaves half of each empty): 16-pixel panels waste less.
-        int pixels = _geometry.OutPixels;
-        if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
-            && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
-            variant = FloatGemmVariant.Avx2;
-        switch (variant)
+        switch (_variant)
         {
             case FloatGemmVariant.Avx512: Run<Vector512<float>, Simd512>(planes, y, bias, activation, parallel); break;
             case FloatGemmVariant.Avx2: Run<Vector256<float>, Simd256>(planes, y, bias, activation, parallel); break;
@@ -175,8 +176,8 @@ internal sealed unsafe class ConvGemm
     }
 }
 
-/// <summary>Sizes a <see cref="ConvGemm"/> fixes at plan time.</summary>
-internal sealed record ConvGemmGeometry(SpatialWindow Window, int Batch, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels,
+/// <summary>Sizes a <see cref="ConvGemm"/> fixes at plan time; Rows is the weight panels' (micro-kernel tile's) height.</summary>
+internal sealed record ConvGemmGeometry(SpatialWindow Window, int Batch, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels, int Rows,
     int PlaneD, int PlaneH, int PlaneW, int OutPixels, bool Padded)
 {
     /// <summary>Elements of one input plane as packing reads it (padded when <see cref="Padded"/>).</summary>

@@ -17,7 +17,8 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     /// <summary>Column panels per pixel block: each weight panel loaded into L1 serves this many micro-kernel calls.</summary>
     public const int BlockPanels = 4;
 
-    private const int Rows = FloatGemmKernels<TVec, TOps>.Rows;
+    /// <summary>Most rows of a weight panel (<see cref="ConvGemmGeometry.Rows"/> is this or the shared kernel's 6).</summary>
+    public const int MaxRows = 8;
 
     /// <summary>Depth of one K block: a depth×panel-width column panel is 32 KB (measured a little faster on Zen 4 than 16 KB).</summary>
     private static int DepthBlock => 8192 / FloatGemmKernels<TVec, TOps>.PanelWidth;
@@ -34,7 +35,8 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         int blockPixels = BlockPanels * nr, outPixels = geo.OutPixels, k = geo.K, mg = geo.MPerGroup;
         int totalPixels = geo.Batch * outPixels, imageStride = geo.Groups * mg * outPixels;
         float* packed = stackalloc float[BlockPanels * 8192];
-        float* tile = stackalloc float[Rows * 32];
+        float* tile = stackalloc float[MaxRows * 32];
+        int panelRows = geo.Rows;
         // A run per output row, image or panel boundary: at most one per pixel plus one per panel.
         int* runs = stackalloc int[4 * (blockPixels + BlockPanels)];
         int* taps = stackalloc int[depth];
@@ -50,7 +52,7 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
             float* x = job.X + (long)g * geo.ChannelsPerGroup * geo.PlanePixels;
             float* y = job.Y + (long)g * mg * outPixels;
             float* bias = job.Bias == null ? null : job.Bias + g * mg;
-            float* weights = job.Weights + (long)g * geo.MPanels * k * Rows;
+            float* weights = job.Weights + (long)g * geo.MPanels * k * panelRows;
             int runCount = PixelRuns(geo, pixelStart, pixelEnd, nr, runs);
             for (int kb = 0; kb < k; kb += depth)
             {
@@ -60,13 +62,16 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
                 PackPixels(geo.Window.Strides[2], x, taps, kc, runs, runCount, pixelEnd - pixelStart, nr, packed);
                 for (int i = panelStart; i < panelEnd; i++)
                 {
-                    float* a = weights + (long)i * k * Rows + kb * Rows;
-                    int rows = Math.Min(Rows, mg - i * Rows);
-                    float* c = y + (long)i * Rows * outPixels;
-                    float* rowBias = bias == null ? null : bias + i * Rows;
+                    float* a = weights + (long)i * k * panelRows + kb * panelRows;
+                    int rows = Math.Min(panelRows, mg - i * panelRows);
+                    float* c = y + (long)i * panelRows * outPixels;
+                    float* rowBias = bias == null ? null : bias + i * panelRows;
                     for (int q = 0; q < panels; q++)
                     {
-                        FloatGemmKernels<TVec, TOps>.MicroKernel(kc, a, packed + q * kc * nr, tile);
+                        if (panelRows == MaxRows)
+                            MicroKernel8(kc, a, packed + q * kc * nr, tile);
+                        else
+                            FloatGemmKernels<TVec, TOps>.MicroKernel(kc, a, packed + q * kc * nr, tile);
                         // Split the tile's columns where they cross from one image to the next.
                         int col = pixelStart + q * nr, colEnd = Math.Min(pixelEnd, col + nr);
                         while (col < colEnd)
@@ -250,7 +255,58 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
             dst[o] = src[o * stride];
     }
 
-    /// <summary>Writes a Rows×nr tile into row-major C: bias on the first K block, C added on later ones, clamp on the last.</summary>
+    /// <summary>
+    /// An 8×2W tile: 16 accumulators, which only AVX-512's 32 vector registers hold; a 32-channel
+    /// layer fills four panels exactly where 6-row panels compute 36 rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel8(int kc, float* a, float* b, float* tile)
+    {
+        int w = TOps.Width, nr = 2 * w;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        TVec c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero, c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = TOps.Load(b);
+            var b1 = TOps.Load(b + w);
+            var x = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(a[2]);
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(a[3]);
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            x = TOps.Broadcast(a[4]);
+            c40 = TOps.MultiplyAdd(x, b0, c40);
+            c41 = TOps.MultiplyAdd(x, b1, c41);
+            x = TOps.Broadcast(a[5]);
+            c50 = TOps.MultiplyAdd(x, b0, c50);
+            c51 = TOps.MultiplyAdd(x, b1, c51);
+            x = TOps.Broadcast(a[6]);
+            c60 = TOps.MultiplyAdd(x, b0, c60);
+            c61 = TOps.MultiplyAdd(x, b1, c61);
+            x = TOps.Broadcast(a[7]);
+            c70 = TOps.MultiplyAdd(x, b0, c70);
+            c71 = TOps.MultiplyAdd(x, b1, c71);
+            a += MaxRows;
+            b += nr;
+        }
+        TOps.Store(tile, c00); TOps.Store(tile + w, c01);
+        TOps.Store(tile + nr, c10); TOps.Store(tile + nr + w, c11);
+        TOps.Store(tile + 2 * nr, c20); TOps.Store(tile + 2 * nr + w, c21);
+        TOps.Store(tile + 3 * nr, c30); TOps.Store(tile + 3 * nr + w, c31);
+        TOps.Store(tile + 4 * nr, c40); TOps.Store(tile + 4 * nr + w, c41);
+        TOps.Store(tile + 5 * nr, c50); TOps.Store(tile + 5 * nr + w, c51);
+        TOps.Store(tile + 6 * nr, c60); TOps.Store(tile + 6 * nr + w, c61);
+        TOps.Store(tile + 7 * nr, c70); TOps.Store(tile + 7 * nr + w, c71);
+    }
+
+    /// <summary>Writes a rows×nr tile into row-major C: bias on the first K block, C added on later ones, clamp on the last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Epilogue(FloatActivation activation, float* tile, float* c, int cStride, float* bias, int rows, int cols, bool first, bool last)
     {
