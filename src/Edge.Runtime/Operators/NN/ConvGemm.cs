@@ -158,7 +158,8 @@ internal sealed unsafe class ConvGemm
         long multiplyAdds = (long)geo.Batch * geo.Groups * geo.OutPixels * geo.K * geo.MPerGroup;
         bool threaded = parallel.Threads > 1 && multiplyAdds >= 1L << 21;
         // Few pixel blocks split unevenly across threads (7 panels of 196 pixels: 4 + 3): give each thread its own weight rows instead.
-        if (threaded && outer < 4 * parallel.Threads)
+        // Not when they split evenly: every weight chunk packs the same pixels again (16 tiny images: 8 blocks, each packed twice).
+        if (threaded && outer < 4 * parallel.Threads && outer % parallel.Threads != 0)
             mChunks = Math.Min(geo.MPanels, parallel.Threads);
         fixed (float* px = x, py = y, pbias = bias, pw = _weights)
         {
