@@ -31,8 +31,9 @@ internal sealed unsafe class ConvGemm
         var variant = FloatGemm.Best;
         if (variant == FloatGemmVariant.Reference)
             return null;
-        // Small images fill 32-pixel panels poorly (4x4 leaves half of each empty): 16-pixel panels waste less.
-        int pixels = window.OutputSize;
+        // Small images fill 32-pixel panels poorly (one 4x4 image leaves half of one empty): 16-pixel panels waste less.
+        // The images of a batch share panels, so what counts is the batch's pixels (sixteen 4x4 images fill eight panels).
+        int pixels = batch * window.OutputSize;
         if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
             && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
             variant = FloatGemmVariant.Avx2;

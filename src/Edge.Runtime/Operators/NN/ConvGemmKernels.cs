@@ -345,11 +345,21 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         // Infinite bounds make the clamp an identity (NaN included), so the loop needs no branch for it.
         float min = clamp ? activation.Min : float.NegativeInfinity;
         float max = clamp ? activation.Max : float.PositiveInfinity;
+        // Whole vectors first: a tile split where small images meet (16-pixel images, two to a 32-pixel panel) is mostly vectors.
+        int vectorCols = cols / w * w;
+        var vmin = TOps.Broadcast(activation.Min);
+        var vmax = TOps.Broadcast(activation.Max);
         for (int r = 0; r < rows; r++)
         {
             float* cr = c + (long)r * cStride;
             float add = first && bias != null ? bias[r] : 0f;
-            for (int j = 0; j < cols; j++)
+            var vadd = TOps.Broadcast(add);
+            for (int j = 0; j < vectorCols; j += w)
+            {
+                var v = TOps.Add(TOps.Load(tile + r * nr + j), first ? vadd : TOps.Load(cr + j));
+                TOps.Store(cr + j, clamp ? TOps.Clamp(v, vmin, vmax) : v);
+            }
+            for (int j = vectorCols; j < cols; j++)
             {
                 float v = tile[r * nr + j] + (first ? add : cr[j]);
                 cr[j] = Math.Min(Math.Max(v, min), max);

@@ -41,6 +41,8 @@ public sealed class ConvOperatorTests
         new("tiny 8x8 batch strided", [4, 3, 8, 8], 6, 1, [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]),
         new("tiny 8x8 batch deep K blocks", [2, 40, 8, 8], 13, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
         new("tiny 4x4 batch 16 wide", [16, 32, 4, 4], 32, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 4x4 batch 6 shared panels", [6, 3, 4, 4], 9, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 6x6 batch 8 split tiles", [8, 3, 6, 6], 10, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
     ];
 
     [Theory]
@@ -61,11 +63,15 @@ public sealed class ConvOperatorTests
             }
     }
 
-    [Fact]
-    public void FusedReluAndClipAttributesClampTheOutput()
+    [Theory]
+    [InlineData("2d 3x3 pads")]
+    [InlineData("tiny 4x4 batch 6 shared panels")]
+    [InlineData("tiny 6x6 batch 8 split tiles")]
+    [InlineData("tiny 8x8 batch deep K blocks")]
+    public void FusedReluAndClipAttributesClampTheOutput(string caseName)
     {
         var random = new Random(7);
-        var c = CaseNamed("2d 3x3 pads");
+        var c = CaseNamed(caseName);
         var x = Random(random, c.X);
         var w = Random(random, [c.Filters, c.X[1], .. c.Kernel]);
         var b = Random(random, c.Filters);
