@@ -96,33 +96,20 @@ internal sealed unsafe class ConvGemm
         int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2], inPixels = win.InputSize;
         int pd = win.PadsBegin[0], ph = win.PadsBegin[1], pw = win.PadsBegin[2];
         int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeD = geo.PlaneD, planeH = geo.PlaneH, width = geo.PlaneW;
-        int right = width - pw - inW;
-        // The workspace is shared with other nodes, so the zero border is rewritten every call (the border only).
-        // Small images have rows of a few values: plain loops and whole-vector moves, no division or library call per row.
-        fixed (float* px = x, pp = padded)
+        // The workspace is shared with other nodes, so the zero border is rewritten every call: one clear of the
+        // whole buffer, then the rows of X over it (small images have rows of a few values, so a border written
+        // row by row costs more than the clear).
+        var used = padded[..(planes * planeD * planeH * width)];
+        used.Clear();
+        fixed (float* px = x, pp = used)
         {
-            float* dst = pp;
             for (int plane = 0; plane < planes; plane++)
             {
                 float* src = px + (long)plane * inPixels;
-                for (int pdIndex = 0; pdIndex < planeD; pdIndex++)
-                {
-                    int d = pdIndex - pd;
-                    for (int phIndex = 0; phIndex < planeH; phIndex++, dst += width)
-                    {
-                        int h = phIndex - ph;
-                        if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
-                        {
-                            new Span<float>(dst, width).Clear();
-                            continue;
-                        }
-                        for (int i = 0; i < pw; i++)
-                            dst[i] = 0f;
-                        CopyRow(src + ((long)d * inH + h) * inW, dst + pw, inW);
-                        for (int i = 0; i < right; i++)
-                            dst[pw + inW + i] = 0f;
-                    }
-                }
+                float* dst = pp + (long)plane * planeD * planeH * width + ((long)pd * planeH + ph) * width + pw;
+                for (int d = 0; d < inD; d++)
+                    for (int h = 0; h < inH; h++)
+                        CopyRow(src + ((long)d * inH + h) * inW, dst + ((long)d * planeH + h) * width, inW);
             }
         }
     }
