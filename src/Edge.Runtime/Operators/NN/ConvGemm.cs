@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Edge.Runtime.Backends.Cpu.Kernels;
 
 namespace Edge.Runtime.Operators.NN;
@@ -30,7 +31,14 @@ internal sealed unsafe class ConvGemm
         var variant = FloatGemm.Best;
         if (variant == FloatGemmVariant.Reference)
             return null;
-        int rows = FloatGemmKernels<Vector128<float>, Simd128>.Rows;
+        // Small images fill 32-pixel panels poorly (one 4x4 image leaves half of one empty): 16-pixel panels waste less.
+        // The images of a batch share panels, so what counts is the batch's pixels (sixteen 4x4 images fill eight panels).
+        int pixels = batch * window.OutputSize;
+        if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
+            && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
+            variant = FloatGemmVariant.Avx2;
+        // AVX-512 has the registers for 8-row panels (32 of them; 8 rows need 19).
+        int rows = Avx512F.IsSupported && variant is FloatGemmVariant.Avx512 ? 8 : FloatGemmKernels<Vector128<float>, Simd128>.Rows;
         int k = channels / groups * window.KernelSize, mg = outputChannels / groups;
         int mPanels = (mg + rows - 1) / rows;
         var packed = new float[checked(groups * mPanels * k * rows)];
@@ -47,7 +55,7 @@ internal sealed unsafe class ConvGemm
             }
         bool padded = window.PadsBegin.Any(v => v != 0) || window.PadsEnd.Any(v => v != 0);
         int[] plane = [.. Enumerable.Range(0, SpatialWindow.Axes).Select(a => window.Input[a] + (padded ? window.PadsBegin[a] + window.PadsEnd[a] : 0))];
-        var geometry = new ConvGemmGeometry(window, batch, channels / groups, mg, groups, k, mPanels, plane[0], plane[1], plane[2], window.OutputSize, padded);
+        var geometry = new ConvGemmGeometry(window, batch, channels / groups, mg, groups, k, mPanels, rows, plane[0], plane[1], plane[2], window.OutputSize, padded);
         return new ConvGemm(geometry, packed, variant);
     }
 
@@ -69,13 +77,7 @@ internal sealed unsafe class ConvGemm
             PadInput(x, copy);
             planes = copy;
         }
-        var variant = _variant;
-        // Small images fill 32-pixel panels poorly (4x4 leaves half of each empty): 16-pixel panels waste less.
-        int pixels = _geometry.OutPixels;
-        if (variant == FloatGemmVariant.Avx512 && FloatGemm.IsSupported(FloatGemmVariant.Avx2)
-            && RoundUp(pixels, 32) - RoundUp(pixels, 16) > pixels / 10)
-            variant = FloatGemmVariant.Avx2;
-        switch (variant)
+        switch (_variant)
         {
             case FloatGemmVariant.Avx512: Run<Vector512<float>, Simd512>(planes, y, bias, activation, parallel); break;
             case FloatGemmVariant.Avx2: Run<Vector256<float>, Simd256>(planes, y, bias, activation, parallel); break;
@@ -93,38 +95,41 @@ internal sealed unsafe class ConvGemm
         var win = geo.Window;
         int inD = win.Input[0], inH = win.Input[1], inW = win.Input[2], inPixels = win.InputSize;
         int pd = win.PadsBegin[0], ph = win.PadsBegin[1], pw = win.PadsBegin[2];
-        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeH = geo.PlaneH, width = geo.PlaneW;
-        int rows = geo.PlaneD * planeH, right = width - pw - inW;
-        // The workspace is shared with other nodes, so the zero border is rewritten every call (the border only).
-        // Small images have rows of a few values: plain loops, not a library call per row.
-        fixed (float* px = x, pp = padded)
+        int planes = geo.Batch * geo.Groups * geo.ChannelsPerGroup, planeD = geo.PlaneD, planeH = geo.PlaneH, width = geo.PlaneW;
+        // The workspace is shared with other nodes, so the zero border is rewritten every call: one clear of the
+        // whole buffer, then the rows of X over it (small images have rows of a few values, so a border written
+        // row by row costs more than the clear).
+        var used = padded[..(planes * planeD * planeH * width)];
+        used.Clear();
+        fixed (float* px = x, pp = used)
         {
-            float* dst = pp;
             for (int plane = 0; plane < planes; plane++)
             {
                 float* src = px + (long)plane * inPixels;
-                for (int row = 0; row < rows; row++, dst += width)
-                {
-                    int d = row / planeH - pd, h = row - (row / planeH) * planeH - ph;
-                    if ((uint)d >= (uint)inD || (uint)h >= (uint)inH)
-                    {
-                        for (int i = 0; i < width; i++)
-                            dst[i] = 0f;
-                        continue;
-                    }
-                    for (int i = 0; i < pw; i++)
-                        dst[i] = 0f;
-                    float* line = src + ((long)d * inH + h) * inW;
-                    if (inW >= 32)
-                        new ReadOnlySpan<float>(line, inW).CopyTo(new Span<float>(dst + pw, inW));
-                    else
-                        for (int i = 0; i < inW; i++)
-                            dst[pw + i] = line[i];
-                    for (int i = 0; i < right; i++)
-                        dst[pw + inW + i] = 0f;
-                }
+                float* dst = pp + (long)plane * planeD * planeH * width + ((long)pd * planeH + ph) * width + pw;
+                for (int d = 0; d < inD; d++)
+                    for (int h = 0; h < inH; h++)
+                        CopyRow(src + ((long)d * inH + h) * inW, dst + ((long)d * planeH + h) * width, inW);
             }
         }
+    }
+
+    /// <summary>Copies a row of X; 8x8 images copy a row in two moves, not eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(float* line, float* dst, int count)
+    {
+        if (count >= 32)
+            new ReadOnlySpan<float>(line, count).CopyTo(new Span<float>(dst, count));
+        else if (count >= 4 && Vector128.IsHardwareAccelerated)
+        {
+            // Whole vectors, the last one overlapping the one before.
+            for (int i = 0; i + 4 < count; i += 4)
+                Vector128.Store(Vector128.Load(line + i), dst + i);
+            Vector128.Store(Vector128.Load(line + count - 4), dst + count - 4);
+        }
+        else
+            for (int i = 0; i < count; i++)
+                dst[i] = line[i];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -141,7 +146,8 @@ internal sealed unsafe class ConvGemm
         long multiplyAdds = (long)geo.Batch * geo.Groups * geo.OutPixels * geo.K * geo.MPerGroup;
         bool threaded = parallel.Threads > 1 && multiplyAdds >= 1L << 21;
         // Few pixel blocks split unevenly across threads (7 panels of 196 pixels: 4 + 3): give each thread its own weight rows instead.
-        if (threaded && outer < 4 * parallel.Threads)
+        // Not when they split evenly: every weight chunk packs the same pixels again (16 tiny images: 8 blocks, each packed twice).
+        if (threaded && outer < 4 * parallel.Threads && outer % parallel.Threads != 0)
             mChunks = Math.Min(geo.MPanels, parallel.Threads);
         fixed (float* px = x, py = y, pbias = bias, pw = _weights)
         {
@@ -159,8 +165,8 @@ internal sealed unsafe class ConvGemm
     }
 }
 
-/// <summary>Sizes a <see cref="ConvGemm"/> fixes at plan time.</summary>
-internal sealed record ConvGemmGeometry(SpatialWindow Window, int Batch, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels,
+/// <summary>Sizes a <see cref="ConvGemm"/> fixes at plan time; Rows is the weight panels' (micro-kernel tile's) height.</summary>
+internal sealed record ConvGemmGeometry(SpatialWindow Window, int Batch, int ChannelsPerGroup, int MPerGroup, int Groups, int K, int MPanels, int Rows,
     int PlaneD, int PlaneH, int PlaneW, int OutPixels, bool Padded)
 {
     /// <summary>Elements of one input plane as packing reads it (padded when <see cref="Padded"/>).</summary>

@@ -17,7 +17,8 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
     /// <summary>Column panels per pixel block: each weight panel loaded into L1 serves this many micro-kernel calls.</summary>
     public const int BlockPanels = 4;
 
-    private const int Rows = FloatGemmKernels<TVec, TOps>.Rows;
+    /// <summary>Most rows of a weight panel (<see cref="ConvGemmGeometry.Rows"/> is this or the shared kernel's 6).</summary>
+    public const int MaxRows = 8;
 
     /// <summary>Depth of one K block: a depth×panel-width column panel is 32 KB (measured a little faster on Zen 4 than 16 KB).</summary>
     private static int DepthBlock => 8192 / FloatGemmKernels<TVec, TOps>.PanelWidth;
@@ -34,12 +35,11 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         int blockPixels = BlockPanels * nr, outPixels = geo.OutPixels, k = geo.K, mg = geo.MPerGroup;
         int totalPixels = geo.Batch * outPixels, imageStride = geo.Groups * mg * outPixels;
         float* packed = stackalloc float[BlockPanels * 8192];
-        float* tile = stackalloc float[Rows * 32];
+        float* tile = stackalloc float[MaxRows * 32];
+        int panelRows = geo.Rows;
         // A run per output row, image or panel boundary: at most one per pixel plus one per panel.
         int* runs = stackalloc int[4 * (blockPixels + BlockPanels)];
-        // Rows narrower than 8 make runs too short to pay their overhead: gather pixels by offset instead (measured: 4x4 gains, 8x8 loses).
-        bool gather = Avx2.IsSupported && geo.Window.Output[2] < 8;
-        int* offsets = stackalloc int[blockPixels];
+        int* taps = stackalloc int[depth];
         for (int item = start; item < end; item++)
         {
             // Chunk-major, so that a thread's contiguous range of items is whole chunks of weight rows.
@@ -52,27 +52,26 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
             float* x = job.X + (long)g * geo.ChannelsPerGroup * geo.PlanePixels;
             float* y = job.Y + (long)g * mg * outPixels;
             float* bias = job.Bias == null ? null : job.Bias + g * mg;
-            float* weights = job.Weights + (long)g * geo.MPanels * k * Rows;
+            float* weights = job.Weights + (long)g * geo.MPanels * k * panelRows;
             int runCount = PixelRuns(geo, pixelStart, pixelEnd, nr, runs);
-            if (gather)
-                GatherOffsets(runs, runCount, geo.Window.Strides[2], panels * nr, pixelEnd - pixelStart, nr, offsets);
             for (int kb = 0; kb < k; kb += depth)
             {
                 int kc = Math.Min(depth, k - kb);
                 bool first = kb == 0, last = kb + kc == k;
-                if (gather)
-                    GatherPixels(geo, x, kb, kc, offsets, panels, pixelEnd - pixelStart, nr, packed);
-                else
-                    PackPixels(geo, x, kb, kc, runs, runCount, pixelEnd - pixelStart, nr, packed);
+                TapOffsets(geo, kb, kc, taps);
+                PackPixels(geo.Window.Strides[2], x, taps, kc, runs, runCount, pixelEnd - pixelStart, nr, packed);
                 for (int i = panelStart; i < panelEnd; i++)
                 {
-                    float* a = weights + (long)i * k * Rows + kb * Rows;
-                    int rows = Math.Min(Rows, mg - i * Rows);
-                    float* c = y + (long)i * Rows * outPixels;
-                    float* rowBias = bias == null ? null : bias + i * Rows;
+                    float* a = weights + (long)i * k * panelRows + kb * panelRows;
+                    int rows = Math.Min(panelRows, mg - i * panelRows);
+                    float* c = y + (long)i * panelRows * outPixels;
+                    float* rowBias = bias == null ? null : bias + i * panelRows;
                     for (int q = 0; q < panels; q++)
                     {
-                        FloatGemmKernels<TVec, TOps>.MicroKernel(kc, a, packed + q * kc * nr, tile);
+                        if (panelRows == MaxRows)
+                            MicroKernel8(kc, a, packed + q * kc * nr, tile);
+                        else
+                            FloatGemmKernels<TVec, TOps>.MicroKernel(kc, a, packed + q * kc * nr, tile);
                         // Split the tile's columns where they cross from one image to the next.
                         int col = pixelStart + q * nr, colEnd = Math.Min(pixelEnd, col + nr);
                         while (col < colEnd)
@@ -129,43 +128,25 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         return count;
     }
 
-    /// <summary>
-    /// Packs col[kb..kb+kc, block pixels] (the im2col matrix, never materialised) as column panels
-    /// of <paramref name="nr"/> pixels, each kc rows of nr values, following <paramref name="runs"/>;
-    /// the last panel's missing pixels are zero. Every tap read lies inside the (padded) planes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPixels(ConvGemmGeometry geo, float* x, int kb, int kc, int* runs, int runCount, int pixels, int nr, float* dst)
+    /// <summary>taps[kk] = offset of K row kb+kk's (channel, kd, kh, kw) tap from a pixel's top-left tap in the (padded) planes.</summary>
+    private static void TapOffsets(ConvGemmGeometry geo, int kb, int kc, int* taps)
     {
         var win = geo.Window;
-        int kH = win.Kernel[1], kW = win.Kernel[2], taps = win.KernelSize;
-        int sw = win.Strides[2], dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2];
-        int planeH = geo.PlaneH, planeW = geo.PlaneW;
-        int panelStride = kc * nr, tail = pixels % nr;
-        int channel = kb / taps, tap = kb - channel * taps;
+        int kH = win.Kernel[1], kW = win.Kernel[2], kernelSize = win.KernelSize;
+        int stepD = win.Dilations[0] * geo.PlaneH * geo.PlaneW, stepH = win.Dilations[1] * geo.PlaneW, stepW = win.Dilations[2];
+        // Divide once for the first row, then step the tap counters (a division per row cost more than the packing it serves).
+        int channel = kb / kernelSize, tap = kb - channel * kernelSize;
         int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* source = x + (long)channel * geo.PlanePixels + ((long)kd * dd * planeH + kh * dh) * planeW + kw * dw;
-            float* rowDst = dst + kk * nr;
-            for (int r = 0; r < runCount; r++)
-            {
-                int* run = runs + 4 * r;
-                float* d = rowDst + run[2] * panelStride + run[3];
-                if (sw == 1)
-                    CopyRun(source + run[0], d, run[1]);
-                else
-                    GatherRun(source + run[0], sw, 0, run[1], d);
-            }
-            if (tail != 0)
-                new Span<float>(rowDst + pixels / nr * panelStride + tail, nr - tail).Clear();
+            taps[kk] = channel * geo.PlanePixels + kd * stepD + kh * stepH + kw * stepW;
             if (++kw == kW)
             {
                 kw = 0;
                 if (++kh == kH)
                 {
                     kh = 0;
-                    if (++kd * kH * kW == taps)
+                    if ((++kd) * kH * kW == kernelSize)
                     {
                         kd = 0;
                         channel++;
@@ -175,53 +156,59 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         }
     }
 
-    /// <summary>Expands runs into one input offset per packed column (0, a valid address, for the last panel's missing pixels).</summary>
-    private static void GatherOffsets(int* runs, int runCount, int stride, int columns, int pixels, int nr, int* offsets)
+    /// <summary>
+    /// Packs col[kb..kb+kc, block pixels] (the im2col matrix, never materialised) as column panels
+    /// of <paramref name="nr"/> pixels, each kc rows of nr values; the last panel's missing pixels
+    /// are zero. Run-major: each run's copy shape is chosen once, then repeated down the K rows
+    /// through the tap table (small images have runs of a few pixels, so per-run overhead dominates
+    /// otherwise). Every tap read lies inside the (padded) planes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackPixels(int stride, float* x, int* taps, int kc, int* runs, int runCount, int pixels, int nr, float* dst)
     {
+        int panelStride = kc * nr, tail = pixels % nr;
         for (int r = 0; r < runCount; r++)
         {
             int* run = runs + 4 * r;
-            int* o = offsets + run[2] * nr + run[3];
-            for (int t = 0; t < run[1]; t++)
-                o[t] = run[0] + t * stride;
-        }
-        for (int j = pixels; j < columns; j++)
-            offsets[j] = 0;
-    }
-
-    /// <summary>As <see cref="PackPixels"/>, with each packed row gathered 8 pixels at a time through <paramref name="offsets"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherPixels(ConvGemmGeometry geo, float* x, int kb, int kc, int* offsets, int panels, int pixels, int nr, float* dst)
-    {
-        var win = geo.Window;
-        int kH = win.Kernel[1], kW = win.Kernel[2], taps = win.KernelSize;
-        int dd = win.Dilations[0], dh = win.Dilations[1], dw = win.Dilations[2];
-        int planeH = geo.PlaneH, planeW = geo.PlaneW;
-        int panelStride = kc * nr, tail = pixels % nr;
-        int channel = kb / taps, tap = kb - channel * taps;
-        int kd = tap / (kH * kW), kh = tap / kW % kH, kw = tap % kW;
-        for (int kk = 0; kk < kc; kk++)
-        {
-            float* source = x + (long)channel * geo.PlanePixels + ((long)kd * dd * planeH + kh * dh) * planeW + kw * dw;
-            float* rowDst = dst + kk * nr;
-            for (int q = 0; q < panels; q++)
-                for (int j = 0; j < nr; j += 8)
-                    Avx.Store(rowDst + q * panelStride + j, Avx2.GatherVector256(source, Avx.LoadVector256(offsets + q * nr + j), sizeof(float)));
-            if (tail != 0)
-                new Span<float>(rowDst + pixels / nr * panelStride + tail, nr - tail).Clear();
-            if (++kw == kW)
+            float* src = x + run[0];
+            float* d = dst + run[2] * panelStride + run[3];
+            int n = run[1];
+            if (stride != 1)
             {
-                kw = 0;
-                if (++kh == kH)
+                for (int kk = 0; kk < kc; kk++)
+                    GatherRun(src + taps[kk], stride, 0, n, d + kk * nr);
+            }
+            else if (n == 8 && Vector256.IsHardwareAccelerated)
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    Vector256.Store(Vector256.Load(src + taps[kk]), d + kk * nr);
+            }
+            else if (n == 4 && Vector128.IsHardwareAccelerated)
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    Vector128.Store(Vector128.Load(src + taps[kk]), d + kk * nr);
+            }
+            else if (n == nr)
+            {
+                int w = TOps.Width;
+                for (int kk = 0; kk < kc; kk++)
                 {
-                    kh = 0;
-                    if (++kd * kH * kW == taps)
-                    {
-                        kd = 0;
-                        channel++;
-                    }
+                    float* s = src + taps[kk];
+                    TOps.Store(d + kk * nr, TOps.Load(s));
+                    TOps.Store(d + kk * nr + w, TOps.Load(s + w));
                 }
             }
+            else
+            {
+                for (int kk = 0; kk < kc; kk++)
+                    CopyRun(src + taps[kk], d + kk * nr, n);
+            }
+        }
+        if (tail != 0)
+        {
+            float* last = dst + pixels / nr * panelStride + tail;
+            for (int kk = 0; kk < kc; kk++)
+                new Span<float>(last + kk * nr, nr - tail).Clear();
         }
     }
 
@@ -268,7 +255,58 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
             dst[o] = src[o * stride];
     }
 
-    /// <summary>Writes a Rows×nr tile into row-major C: bias on the first K block, C added on later ones, clamp on the last.</summary>
+    /// <summary>
+    /// An 8×2W tile: 16 accumulators, which only AVX-512's 32 vector registers hold; a 32-channel
+    /// layer fills four panels exactly where 6-row panels compute 36 rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel8(int kc, float* a, float* b, float* tile)
+    {
+        int w = TOps.Width, nr = 2 * w;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        TVec c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero, c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = TOps.Load(b);
+            var b1 = TOps.Load(b + w);
+            var x = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(a[2]);
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(a[3]);
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            x = TOps.Broadcast(a[4]);
+            c40 = TOps.MultiplyAdd(x, b0, c40);
+            c41 = TOps.MultiplyAdd(x, b1, c41);
+            x = TOps.Broadcast(a[5]);
+            c50 = TOps.MultiplyAdd(x, b0, c50);
+            c51 = TOps.MultiplyAdd(x, b1, c51);
+            x = TOps.Broadcast(a[6]);
+            c60 = TOps.MultiplyAdd(x, b0, c60);
+            c61 = TOps.MultiplyAdd(x, b1, c61);
+            x = TOps.Broadcast(a[7]);
+            c70 = TOps.MultiplyAdd(x, b0, c70);
+            c71 = TOps.MultiplyAdd(x, b1, c71);
+            a += MaxRows;
+            b += nr;
+        }
+        TOps.Store(tile, c00); TOps.Store(tile + w, c01);
+        TOps.Store(tile + nr, c10); TOps.Store(tile + nr + w, c11);
+        TOps.Store(tile + 2 * nr, c20); TOps.Store(tile + 2 * nr + w, c21);
+        TOps.Store(tile + 3 * nr, c30); TOps.Store(tile + 3 * nr + w, c31);
+        TOps.Store(tile + 4 * nr, c40); TOps.Store(tile + 4 * nr + w, c41);
+        TOps.Store(tile + 5 * nr, c50); TOps.Store(tile + 5 * nr + w, c51);
+        TOps.Store(tile + 6 * nr, c60); TOps.Store(tile + 6 * nr + w, c61);
+        TOps.Store(tile + 7 * nr, c70); TOps.Store(tile + 7 * nr + w, c71);
+    }
+
+    /// <summary>Writes a rows×nr tile into row-major C: bias on the first K block, C added on later ones, clamp on the last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Epilogue(FloatActivation activation, float* tile, float* c, int cStride, float* bias, int rows, int cols, bool first, bool last)
     {
@@ -307,11 +345,21 @@ internal static unsafe class ConvGemmKernels<TVec, TOps>
         // Infinite bounds make the clamp an identity (NaN included), so the loop needs no branch for it.
         float min = clamp ? activation.Min : float.NegativeInfinity;
         float max = clamp ? activation.Max : float.PositiveInfinity;
+        // Whole vectors first: a tile split where small images meet (16-pixel images, two to a 32-pixel panel) is mostly vectors.
+        int vectorCols = cols / w * w;
+        var vmin = TOps.Broadcast(activation.Min);
+        var vmax = TOps.Broadcast(activation.Max);
         for (int r = 0; r < rows; r++)
         {
             float* cr = c + (long)r * cStride;
             float add = first && bias != null ? bias[r] : 0f;
-            for (int j = 0; j < cols; j++)
+            var vadd = TOps.Broadcast(add);
+            for (int j = 0; j < vectorCols; j += w)
+            {
+                var v = TOps.Add(TOps.Load(tile + r * nr + j), first ? vadd : TOps.Load(cr + j));
+                TOps.Store(cr + j, clamp ? TOps.Clamp(v, vmin, vmax) : v);
+            }
+            for (int j = vectorCols; j < cols; j++)
             {
                 float v = tile[r * nr + j] + (first ? add : cr[j]);
                 cr[j] = Math.Min(Math.Max(v, min), max);

@@ -33,6 +33,16 @@ public sealed class ConvOperatorTests
         new("deep K blocks", [1, 40, 6, 6], 20, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
         new("many pixel blocks", [2, 5, 23, 29], 14, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
         new("many pixel blocks strided", [1, 7, 37, 30], 13, 1, [5, 3], [2, 1], [1, 2], [2, 1, 2, 2]),
+        // Tiny images of a batch share pixel panels: runs of 8, 4 and 6 pixels, stride-2 runs, K blocks, groups.
+        new("tiny 8x8 batch", [3, 4, 8, 8], 10, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 4x4 batch groups", [5, 6, 4, 4], 8, 2, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 6x6 batch odd filters", [3, 3, 6, 6], 7, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 5x7 batch asymmetric pads", [4, 2, 5, 7], 9, 1, [3, 3], [1, 1], [1, 1], [0, 2, 1, 1]),
+        new("tiny 8x8 batch strided", [4, 3, 8, 8], 6, 1, [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]),
+        new("tiny 8x8 batch deep K blocks", [2, 40, 8, 8], 13, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 4x4 batch 16 wide", [16, 32, 4, 4], 32, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 4x4 batch 6 shared panels", [6, 3, 4, 4], 9, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("tiny 6x6 batch 8 split tiles", [8, 3, 6, 6], 10, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
     ];
 
     [Theory]
@@ -46,18 +56,22 @@ public sealed class ConvOperatorTests
         var node = ConvNode(c);
         var expected = Reference(c, x, w, b);
         foreach (bool constantWeights in new[] { true, false })
-            foreach (int threads in new[] { 1, 3 })
+            foreach (int threads in new[] { 1, 2, 3 })
             {
                 var y = Run(new ConvOperator(), node, [x, w, b], [false, constantWeights, constantWeights], threads)[0];
                 AssertClose(expected, y.AsSpan<float>());
             }
     }
 
-    [Fact]
-    public void FusedReluAndClipAttributesClampTheOutput()
+    [Theory]
+    [InlineData("2d 3x3 pads")]
+    [InlineData("tiny 4x4 batch 6 shared panels")]
+    [InlineData("tiny 6x6 batch 8 split tiles")]
+    [InlineData("tiny 8x8 batch deep K blocks")]
+    public void FusedReluAndClipAttributesClampTheOutput(string caseName)
     {
         var random = new Random(7);
-        var c = CaseNamed("2d 3x3 pads");
+        var c = CaseNamed(caseName);
         var x = Random(random, c.X);
         var w = Random(random, [c.Filters, c.X[1], .. c.Kernel]);
         var b = Random(random, c.Filters);
