@@ -10,8 +10,12 @@ namespace Edge.Agent.Deployment;
 /// </summary>
 public sealed class DeployClient(MqttClientSession mqtt, Topics topics)
 {
-    /// <summary>Default chunk: fits brokers with a 128 KB packet limit with room for the header.</summary>
-    public const int DefaultChunkSize = 120 * 1024;
+    /// <summary>
+    /// Chunk size when the broker states no packet limit: large enough that per-message costs stay small
+    /// against the bytes (a 50 MB push is 200 messages), small enough that a broker holding whole
+    /// messages in memory (MQTTnet's) and a resume after an outage stay cheap.
+    /// </summary>
+    public const int DefaultChunkSize = 256 * 1024;
 
     /// <summary>Called with (chunks sent, chunks total).</summary>
     public Action<int, int>? Progress { get; init; }
