@@ -43,24 +43,9 @@ public sealed class GeluFusionTests
 
     private static (List<string> Ops, float[] Fused, float[] Chain, float[] Input) Run(ModelProto model)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"gelu-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        try
-        {
-            using var fused = InferenceSession.Load(path);
-            using var chain = InferenceSession.Load(path, new SessionOptions { Optimizer = GraphOptimizer.None });
-            var random = new Random(7);
-            var input = Enumerable.Range(0, 74).Select(_ => (float)(random.NextDouble() * 12 - 6)).ToArray();
-            var x = Tensor.FromArray<float>(new TensorShape(2, 37), input);
-            var ops = fused.GetPlan([(x.Type, x.Shape)]).Steps.Select(s => s.Node.OpType).ToList();
-            var a = fused.Run(new Dictionary<string, Tensor> { ["x"] = x })["y"].AsSpan<float>().ToArray();
-            var b = chain.Run(new Dictionary<string, Tensor> { ["x"] = x })["y"].AsSpan<float>().ToArray();
-            return (ops, a, b, input);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var x = FusedAndUnfused.RandomFloats(new Random(7), -6, 6, 2, 37);
+        var (ops, fused, chain) = FusedAndUnfused.Run(model, new Dictionary<string, Tensor> { ["x"] = x });
+        return (ops, fused.AsSpan<float>().ToArray(), chain.AsSpan<float>().ToArray(), x.AsSpan<float>().ToArray());
     }
 
     [Theory]

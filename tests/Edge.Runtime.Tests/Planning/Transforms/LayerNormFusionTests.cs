@@ -58,24 +58,9 @@ public sealed class LayerNormFusionTests
 
     private static (List<string> Ops, float[] Fused, float[] Chain) Run(ModelProto model)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"layernorm-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        try
-        {
-            using var fused = InferenceSession.Load(path);
-            using var chain = InferenceSession.Load(path, new SessionOptions { Optimizer = GraphOptimizer.None });
-            var random = new Random(11);
-            var input = Enumerable.Range(0, 3 * 5 * Width).Select(_ => (float)(random.NextDouble() * 8 - 3)).ToArray();
-            var x = Tensor.FromArray<float>(new TensorShape(3, 5, Width), input);
-            var ops = fused.GetPlan([(x.Type, x.Shape)]).Steps.Select(s => s.Node.OpType).ToList();
-            var a = fused.Run(new Dictionary<string, Tensor> { ["x"] = x })["y"].AsSpan<float>().ToArray();
-            var b = chain.Run(new Dictionary<string, Tensor> { ["x"] = x })["y"].AsSpan<float>().ToArray();
-            return (ops, a, b);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var x = FusedAndUnfused.RandomFloats(new Random(11), -3, 5, 3, 5, Width);
+        var (ops, fused, chain) = FusedAndUnfused.Run(model, new Dictionary<string, Tensor> { ["x"] = x });
+        return (ops, fused.AsSpan<float>().ToArray(), chain.AsSpan<float>().ToArray());
     }
 
     [Theory]

@@ -37,28 +37,12 @@ public sealed class MatMulBiasFusionTests
 
     private static (List<string> Ops, float[] Fused, float[] Unfused) Run(ModelProto model)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"matmul-bias-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        try
-        {
-            using var fused = InferenceSession.Load(path);
-            using var unfused = InferenceSession.Load(path, new SessionOptions { Optimizer = GraphOptimizer.None });
-            var random = new Random(11);
-            var inputs = new Dictionary<string, Tensor>
-            {
-                ["x"] = Tensor.FromArray<float>(new TensorShape(2, 5, K), Enumerable.Range(0, 2 * 5 * K).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray()),
-            };
-            if (model.Graph.Input.Any(i => i.Name == "w"))
-                inputs["w"] = Tensor.FromArray<float>(new TensorShape(K, N), Enumerable.Range(0, K * N).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
-            var ops = fused.GetPlan(inputs.Values.Select(t => (t.Type, t.Shape)).ToArray()).Steps.Select(s => s.Node.OpType).ToList();
-            var a = fused.Run(inputs)["y"].AsSpan<float>().ToArray();
-            var b = unfused.Run(inputs)["y"].AsSpan<float>().ToArray();
-            return (ops, a, b);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var random = new Random(11);
+        var inputs = new Dictionary<string, Tensor> { ["x"] = FusedAndUnfused.RandomFloats(random, -2, 2, 2, 5, K) };
+        if (model.Graph.Input.Any(i => i.Name == "w"))
+            inputs["w"] = FusedAndUnfused.RandomFloats(random, -0.5f, 0.5f, K, N);
+        var (ops, fused, unfused) = FusedAndUnfused.Run(model, inputs);
+        return (ops, fused.AsSpan<float>().ToArray(), unfused.AsSpan<float>().ToArray());
     }
 
     [Theory]

@@ -33,25 +33,12 @@ public sealed class MatMulScaleFusionTests
 
     private static (List<string> Ops, float[] Fused, float[] Unfused) Run(ModelProto model)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"matmul-scale-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        try
-        {
-            using var fused = InferenceSession.Load(path);
-            using var unfused = InferenceSession.Load(path, new SessionOptions { Optimizer = GraphOptimizer.None });
-            var random = new Random(5);
-            Tensor Random4(params int[] dims) => Tensor.FromArray<float>(new TensorShape(dims),
-                Enumerable.Range(0, new TensorShape(dims).ElementCount).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray());
-            var inputs = new Dictionary<string, Tensor> { ["q"] = Random4(2, 2, 5, 8) };
-            if (model.Graph.Input.Any(i => i.Name == "k"))
-                inputs["k"] = Random4(2, 2, 8, 5);
-            var ops = fused.GetPlan(inputs.Values.Select(t => (t.Type, t.Shape)).ToArray()).Steps.Select(s => s.Node.OpType).ToList();
-            return (ops, fused.Run(inputs)["y"].AsSpan<float>().ToArray(), unfused.Run(inputs)["y"].AsSpan<float>().ToArray());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var random = new Random(5);
+        var inputs = new Dictionary<string, Tensor> { ["q"] = FusedAndUnfused.RandomFloats(random, -2, 2, 2, 2, 5, 8) };
+        if (model.Graph.Input.Any(i => i.Name == "k"))
+            inputs["k"] = FusedAndUnfused.RandomFloats(random, -2, 2, 2, 2, 8, 5);
+        var (ops, fused, unfused) = FusedAndUnfused.Run(model, inputs);
+        return (ops, fused.AsSpan<float>().ToArray(), unfused.AsSpan<float>().ToArray());
     }
 
     private static void AssertClose(float[] expected, float[] actual)
