@@ -93,6 +93,12 @@ if (options.Memory && speedModels.Count > 0)
         runner.RunMemory(name, path);
 }
 
+if (options.DeviceBackends.Length > 0)
+{
+    log.WriteLine($"device backends (int8 kernels, at least {options.DeviceSeconds} s and 3 runs each):");
+    report.DeviceKernels.AddRange(new Edge.Benchmarks.Devices.DeviceBenchmark(log, options.DeviceSeconds).Run(options.DeviceBackends));
+}
+
 ReportPrinter.Print(report, log);
 
 if (options.JsonPath is not null)

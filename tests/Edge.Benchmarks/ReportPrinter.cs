@@ -58,6 +58,16 @@ internal static class ReportPrinter
                 w.WriteLine(FormatStreaming(s));
         }
 
+        if (report.DeviceKernels.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("== Device backends: int8 kernels (p50 = whole run incl. boundary copies; kernel = device time, each launch waited for;");
+            w.WriteLine("   GOPS = 2*MACs / time, GB/s = (weight + input + output bytes) / time; mismatch = output bytes != CPU backend) ==");
+            w.WriteLine(DeviceHeader);
+            foreach (var r in report.DeviceKernels)
+                w.WriteLine(FormatDeviceRow(r));
+        }
+
         if (report.Memory.Count > 0)
         {
             w.WriteLine();
@@ -67,6 +77,25 @@ internal static class ReportPrinter
                 w.WriteLine(FormatMemory(m));
         }
     }
+
+    /// <summary>Header of the device-backend table; <see cref="FormatDeviceRow"/> fills it.</summary>
+    public const string DeviceHeader =
+        "backend    | kernel             |  runs |   p50 ms | kernel ms |  GOPS |  GB/s | kern GOPS | kern GB/s | copied/run | parts | mismatch | CUDA peak int8 / BW";
+
+    public static string FormatDeviceRow(Devices.DeviceKernelRow r)
+    {
+        if (r.Error is not null)
+            return $"{r.Backend,-10} | {r.Kernel,-18} | error: {r.Error}";
+        string kernelMs = r.KernelMs is double k ? Ms(k) : "-";
+        string kernelGops = r.KernelGops is double g ? g.ToString("0.00", Inv) : "-";
+        string kernelGBps = r.KernelGBps is double b ? b.ToString("0.00", Inv) : "-";
+        string peak = r.Backend != "cuda" ? "-" : $"{Share(r.PeakOpsShare)} / {Share(r.PeakBandwidthShare)}";
+        return $"{r.Backend,-10} | {r.Kernel,-18} | {r.Runs,5} | {Ms(r.P50Ms),8} | {kernelMs,9} | {(r.Gops ?? 0).ToString("0.00", Inv),5} | {(r.GBps ?? 0).ToString("0.00", Inv),5} | {kernelGops,9} | {kernelGBps,9} | {Bytes(r.BytesCopied),10} | {r.Partitions,5} | {r.Mismatches,8} | {peak}";
+    }
+
+    private static string Share(double? share) => share is double s ? s.ToString("P1", Inv) : "unknown";
+
+    private static string Bytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / 1048576.0:0.0} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:0.0} KiB" : $"{bytes} B";
 
     public static string FormatStreaming(StreamingRow s) => s.Error is not null
         ? $"cold-weight int8 GEMV, {s.Engine}, {s.Threads} thread(s): {s.Engine}: {s.Error}"
