@@ -65,7 +65,7 @@ internal sealed class BenchmarkOptions
                 case "--no-memory": o.Memory = false; break;
                 case "--no-fixtures": o.Fixtures = false; break;
                 case "--device-backends": o.DeviceBackends = DeviceBackendList(Value()); break;
-                case "--device-seconds": o.DeviceSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--device-seconds": o.DeviceSeconds = PositiveSeconds(Value(), "--device-seconds"); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");
             }
         }
@@ -87,6 +87,10 @@ internal sealed class BenchmarkOptions
                 throw new ArgumentException($"--device-backends: unknown backend '{name}' (known: {string.Join(", ", Devices.DeviceBenchmark.Known)})");
         return names.Length > 0 ? names.Distinct().ToArray() : throw new ArgumentException("--device-backends needs at least one backend");
     }
+
+    private static double PositiveSeconds(string text, string option) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 && double.IsFinite(s)
+            ? s : throw new ArgumentException($"{option}: '{text}' is not a positive number of seconds");
 
     private static int PositiveInt(string text, string option) =>
         int.TryParse(text, out int n) && n > 0 ? n : throw new ArgumentException($"{option}: '{text}' is not a positive integer");
