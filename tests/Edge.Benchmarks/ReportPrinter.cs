@@ -101,7 +101,7 @@ internal static class ReportPrinter
     }
 
     // Emulated kernels run at a few MOPS: keep their digits instead of printing 0.00.
-    private static string Rate(double value) => value.ToString(value >= 100 ? "0.0" : value >= 1 ? "0.00" : "0.0000", Inv);
+    private static string Rate(double value) => value.ToString(value >= 100 ? "0.0" : value >= 1 ? "0.00" : value >= 0.01 || value == 0 ? "0.0000" : "0.00e0", Inv);
 
     private static string Share(double? share) => share is double s ? s.ToString("P1", Inv) : "unknown";
 
