@@ -22,6 +22,12 @@ internal sealed class BenchmarkOptions
     /// <summary>Per-measurement time budget, so a slow kernel on a shared machine cannot run for minutes.</summary>
     public double MaxSeconds { get; private set; } = 60;
 
+    /// <summary>Backends for the device section (--device-backends); empty: the section is skipped.</summary>
+    public string[] DeviceBackends { get; private set; } = [];
+
+    /// <summary>Time per backend × kernel in the device section; at least three runs whatever it is.</summary>
+    public double DeviceSeconds { get; private set; } = 1;
+
     public int Warmup => Math.Max(3, Iterations / 10);
 
     public const string Usage = """
@@ -35,6 +41,9 @@ internal sealed class BenchmarkOptions
           --no-bandwidth       skip the read-bandwidth and weight-streaming section
           --no-memory          skip the peak-RSS child processes
           --no-fixtures        only the generated speed models
+          --device-backends cpu,ilgpu-cpu,opencl,cuda
+                               int8 GEMM/GEMV/conv on each backend (absent: skipped)
+          --device-seconds S   time per backend x kernel in that section (default 1, at least 3 runs)
         """;
 
     public static BenchmarkOptions Parse(string[] args)
@@ -55,6 +64,8 @@ internal sealed class BenchmarkOptions
                 case "--no-bandwidth": o.Bandwidth = false; break;
                 case "--no-memory": o.Memory = false; break;
                 case "--no-fixtures": o.Fixtures = false; break;
+                case "--device-backends": o.DeviceBackends = DeviceBackendList(Value()); break;
+                case "--device-seconds": o.DeviceSeconds = PositiveSeconds(Value(), "--device-seconds"); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");
             }
         }
@@ -67,6 +78,19 @@ internal sealed class BenchmarkOptions
     }
 
     public bool Includes(string model) => Filter is null || model.Contains(Filter, StringComparison.OrdinalIgnoreCase);
+
+    private static string[] DeviceBackendList(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string name in names)
+            if (!Devices.DeviceBenchmark.Known.Contains(name))
+                throw new ArgumentException($"--device-backends: unknown backend '{name}' (known: {string.Join(", ", Devices.DeviceBenchmark.Known)})");
+        return names.Length > 0 ? names.Distinct().ToArray() : throw new ArgumentException("--device-backends needs at least one backend");
+    }
+
+    private static double PositiveSeconds(string text, string option) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 && double.IsFinite(s)
+            ? s : throw new ArgumentException($"{option}: '{text}' is not a positive number of seconds");
 
     private static int PositiveInt(string text, string option) =>
         int.TryParse(text, out int n) && n > 0 ? n : throw new ArgumentException($"{option}: '{text}' is not a positive integer");

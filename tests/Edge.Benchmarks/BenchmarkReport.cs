@@ -23,6 +23,8 @@ internal sealed class BenchmarkReport
     public BandwidthSection? Bandwidth { get; set; }
 
     public List<MemoryRow> Memory { get; } = [];
+
+    public List<Devices.DeviceKernelRow> DeviceKernels { get; } = [];
 }
 
 /// <summary>One model × batch × threads measurement; an engine that failed has an error instead of stats.</summary>

@@ -17,7 +17,8 @@ catch (ArgumentException e)
 }
 
 var log = Console.Out;
-string root = RepoPaths.FindRoot();
+// Only fixtures and speed models need the repository: the device section also runs from a published copy (the PoCL chroot).
+var root = new Lazy<string>(RepoPaths.FindRoot);
 var report = new BenchmarkReport
 {
     CommandLine = string.Join(" ", Environment.GetCommandLineArgs().Select(RepoPaths.Quote)),
@@ -36,9 +37,9 @@ var runner = new BenchmarkRunner(options, report, log);
 
 if (options.Fixtures)
 {
-    var fixtures = RepoPaths.Fixtures(root);
+    var fixtures = RepoPaths.Fixtures(root.Value);
     if (fixtures.Count == 0)
-        log.WriteLine($"no fixtures under {Path.Combine(root, "tests", "fixtures")}/*/model.onnx: skipping them");
+        log.WriteLine($"no fixtures under {Path.Combine(root.Value, "tests", "fixtures")}/*/model.onnx: skipping them");
     foreach (var (name, path) in fixtures.Where(f => options.Includes(f.Name)))
     {
         log.WriteLine($"{name}:");
@@ -51,7 +52,7 @@ foreach (string name in SpeedModels.Names.Where(options.Includes))
 {
     try
     {
-        speedModels.Add((name, SpeedModels.Ensure(root, name, log)));
+        speedModels.Add((name, SpeedModels.Ensure(root.Value, name, log)));
     }
     catch (Exception e)
     {
@@ -91,6 +92,12 @@ if (options.Memory && speedModels.Count > 0)
     report.Memory.Add(new MemoryRow("(bare process)", baseline, baseline, error, error));
     foreach (var (name, path) in speedModels)
         runner.RunMemory(name, path);
+}
+
+if (options.DeviceBackends.Length > 0)
+{
+    log.WriteLine($"device backends (int8 kernels, at least {options.DeviceSeconds} s and 3 runs each):");
+    report.DeviceKernels.AddRange(new Edge.Benchmarks.Devices.DeviceBenchmark(log, options.DeviceSeconds).Run(options.DeviceBackends));
 }
 
 ReportPrinter.Print(report, log);
