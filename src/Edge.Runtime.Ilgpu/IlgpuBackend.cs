@@ -39,7 +39,10 @@ public abstract class IlgpuBackend : ExecutionBackend
 
     public override bool UsesPartitions => true;
 
-    public override string Description => $"{Accelerator.AcceleratorType} {Accelerator.Name} ({Accelerator.MemorySize / (1024 * 1024)} MiB, {Accelerator.NumMultiprocessors} compute units)";
+    public override string Description => $"{Accelerator.AcceleratorType} {Accelerator.Name} ({Memory}, {Accelerator.NumMultiprocessors} compute units)";
+
+    // ILGPU's CPU accelerator reports long.MaxValue bytes: say what that means rather than print 8 EiB.
+    private string Memory => Accelerator.AcceleratorType == ILGPU.Runtime.AcceleratorType.CPU ? "host memory" : $"{Accelerator.MemorySize / (1024 * 1024)} MiB";
 
     /// <summary>Side of the square thread tile of the tiled GEMM (tile² threads per group).</summary>
     public int GemmTile => GemmTileInternal;
