@@ -138,19 +138,40 @@ public sealed class MatMulOperator : Operator
     {
         private const long DirectProductLimit = 32 * 1024;
 
-        public override void Execute(KernelContext context)
+        // Below this many multiply-adds in all, a second thread costs more than it saves (a small model's heads).
+        private const long ParallelBatchesLimit = 256 * 1024;
+
+        public override unsafe void Execute(KernelContext context)
         {
-            var a = context.Input(0).AsSpan<float>();
-            var y = context.Output(0).AsSpan<float>();
-            var b = packed is null ? context.Input(1).AsSpan<float>() : default;
-            var bias = hasBias ? context.Input(2).AsSpan<float>() : default;
+            var job = new BatchJob(this, context.Input(0), packed is null ? context.Input(1) : null, hasBias ? context.Input(2) : null, context.Output(0));
+            int batches = aOffsets.Length;
+            if (batches > 1 && context.Parallel.Threads > 1 && (long)batches * m * k * n >= ParallelBatchesLimit)
+            {
+                // Attention's heads: whole products per thread beat splitting each small product's tiles.
+                context.Parallel.For(batches, 1, in job, &MultiplyBatchesSequentially);
+                return;
+            }
+            job.Kernel.MultiplyBatches(job, 0, batches, context.Parallel);
+        }
+
+        private readonly record struct BatchJob(MatMulKernel Kernel, Tensor A, Tensor? B, Tensor? Bias, Tensor Y);
+
+        private static void MultiplyBatchesSequentially(in BatchJob job, int start, int end) =>
+            job.Kernel.MultiplyBatches(job, start, end, ParallelRunner.Sequential);
+
+        private void MultiplyBatches(in BatchJob job, int start, int end, ParallelRunner parallel)
+        {
+            var a = job.A.AsSpan<float>();
+            var y = job.Y.AsSpan<float>();
+            var b = job.B is null ? default : job.B.AsSpan<float>();
+            var bias = job.Bias is null ? default : job.Bias.AsSpan<float>();
             // Small run-time products (attention heads of small models) cost less computed in place
             // than packed per call: packing is the larger part of the work there.
             bool direct = packed is null && (long)m * k * n <= DirectProductLimit;
             // A scaled product gets its bias after the scale (alpha·A·B + bias), so FloatGemm's epilogue cannot add it.
             bool scaled = alpha != 1f;
             var gemmBias = scaled ? default : bias;
-            for (int t = 0; t < aOffsets.Length; t++)
+            for (int t = start; t < end; t++)
             {
                 var at = a.Slice(aOffsets[t], m * k);
                 var yt = y.Slice(t * m * n, m * n);
@@ -162,9 +183,9 @@ public sealed class MatMulOperator : Operator
                     continue;
                 }
                 if (packed is not null)
-                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, 1, packed[bIndex[t]], yt, n, 1, gemmBias, false, FloatActivation.None, parallel);
                 else
-                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, gemmBias, false, FloatActivation.None, context.Parallel);
+                    FloatGemm.Multiply(at, m, k, k, 1, b.Slice(bIndex[t] * k * n, k * n), n, n, 1, yt, n, 1, gemmBias, false, FloatActivation.None, parallel);
                 if (scaled)
                     ScaleAndAddBias(yt, hasBias ? bias : default, alpha, n);
             }
