@@ -137,4 +137,19 @@ public sealed class NormalizationOperatorTests
             }
         return (y, logY);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LongRowsSplitAcrossThreadsGiveTheSameBits(bool log)
+    {
+        // 600 rows of 128 (BERT's attention scores): enough for two threads, whole rows each.
+        var x = NodeHarness.Random(new Random(8), 600, 128);
+        Runtime.Operators.Operator op = log ? new LogSoftmaxOperator() : new SoftmaxOperator();
+        var node = NodeHarness.Node(log ? "LogSoftmax" : "Softmax", 1, attributes: ("axis", NodeHarness.Int(-1)));
+        var one = NodeHarness.Run(op, node, [x], threads: 1)[0].AsSpan<float>().ToArray();
+        var two = NodeHarness.Run(op, node, [x], threads: 2)[0].AsSpan<float>().ToArray();
+        Assert.Equal(one, two);
+        Assert.DoesNotContain(one, float.IsNaN);
+    }
 }
