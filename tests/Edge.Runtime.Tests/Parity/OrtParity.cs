@@ -21,6 +21,7 @@ internal sealed class OrtParity
     private readonly List<(string Name, DataType Type)> _outputs = [];
     private readonly string _domain;
     private readonly int _opset;
+    private int _edgeThreads = 1;
 
     /// <param name="opset">The node's domain opset (ai.onnx 13–21, com.microsoft 1).</param>
     public OrtParity(string opType, string domain = "", int opset = 21)
@@ -98,9 +99,16 @@ internal sealed class OrtParity
         return model;
     }
 
+    /// <summary>Runs Edge's side on <paramref name="threads"/> threads (ORT always runs on one).</summary>
+    public OrtParity EdgeThreads(int threads)
+    {
+        _edgeThreads = threads;
+        return this;
+    }
+
     public Tensor[] RunEdge()
     {
-        var session = new EdgeSession(GraphImporter.Import(Model()));
+        var session = new EdgeSession(GraphImporter.Import(Model()), new Edge.Runtime.Sessions.SessionOptions { Threads = _edgeThreads });
         var feeds = _inputs.Where(i => !i.Constant).ToDictionary(i => i.Name, i => i.Value);
         var results = session.Run(feeds);
         return _outputs.Select(o => results[o.Name]).ToArray();

@@ -108,6 +108,17 @@ public sealed class QuantizeLinearParityTests
             .AssertIdentical();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void LargeDynamicQuantizeLinearMatchesOrtOnOneAndTwoThreads(int threads) =>
+        // Several 16K blocks, the last one partial: on two threads min/max and quantization are split by block.
+        new OrtParity("DynamicQuantizeLinear", opset: 13)
+            .Input("x", ParityData.Floats(new Random(4), -3f, 11f, 100_003))
+            .Output("y", DataType.UInt8).Output("scale", DataType.Float32).Output("zp", DataType.UInt8)
+            .EdgeThreads(threads)
+            .AssertIdentical($"{threads} thread(s)");
+
     [Fact]
     public void BlockQuantizationFailsClearly()
     {
