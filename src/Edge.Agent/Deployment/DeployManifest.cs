@@ -121,8 +121,7 @@ public sealed record DeployManifest
             ["force"] = force,
         };
 
-    private static DeployRefusedException Invalid(string field, string problem)
-        => new(DeployRefusal.InvalidManifest, $"manifest {field}: {problem}");
+    private static DeployRefusedException Invalid(string field, string problem) => DeployRefusedException.InvalidManifest(field, problem);
 
     private static string String(JsonObject obj, string name)
         => OptionalString(obj, name) ?? throw Invalid(name, "required");

@@ -4,4 +4,8 @@ namespace Edge.Agent.Deployment;
 public sealed class DeployRefusedException(string reason, string message) : Exception(message)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>An invalid-manifest refusal naming the field, e.g. "manifest quantize.mode: …".</summary>
+    internal static DeployRefusedException InvalidManifest(string field, string problem)
+        => new(DeployRefusal.InvalidManifest, $"manifest {field}: {problem}");
 }

@@ -88,7 +88,7 @@ public sealed record DistillationCheck(DistillationThresholds Thresholds, byte[]
         }
         catch (Exception e) when (e is ModelException or OnnxFormatException or InvalidOperationException)
         {
-            throw new DeployRefusedException(DeployRefusal.InvalidManifest, $"manifest distillation: {e.Message}");
+            throw Invalid("distillation", e.Message);
         }
 
         DistillationMetrics metrics;
@@ -145,5 +145,5 @@ public sealed record DistillationCheck(DistillationThresholds Thresholds, byte[]
         }
     }
 
-    private static DeployRefusedException Invalid(string field, string problem) => new(DeployRefusal.InvalidManifest, $"manifest {field}: {problem}");
+    private static DeployRefusedException Invalid(string field, string problem) => DeployRefusedException.InvalidManifest(field, problem);
 }

@@ -136,5 +136,5 @@ public sealed record QuantizeOnArrival(QuantizationOptions Options, IReadOnlyLis
         return node.GetValue<string>();
     }
 
-    private static DeployRefusedException Invalid(string field, string problem) => new(DeployRefusal.InvalidManifest, $"manifest {field}: {problem}");
+    private static DeployRefusedException Invalid(string field, string problem) => DeployRefusedException.InvalidManifest(field, problem);
 }
