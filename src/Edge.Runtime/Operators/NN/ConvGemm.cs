@@ -12,7 +12,7 @@ namespace Edge.Runtime.Operators.NN;
 /// row-major, which is NCHW, so the epilogue (bias per channel, activation, K-block accumulation)
 /// is all vector loads and stores.
 /// </summary>
-internal sealed unsafe class ConvGemm
+internal sealed unsafe class ConvGemm : IPackedFloatConvolution
 {
     private readonly ConvGemmGeometry _geometry;
     private readonly float[] _weights;

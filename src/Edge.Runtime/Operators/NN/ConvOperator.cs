@@ -9,10 +9,21 @@ namespace Edge.Runtime.Operators.NN;
 /// Conv (float, 1-D to 3-D, groups, dilations, strides, pads, auto_pad, bias, optional fused
 /// Relu/Clip from the planner's <c>activation</c> attribute). Per group, Y^T[pixels×M] =
 /// col^T[pixels×K] · W^T[K×M] on <see cref="FloatGemm"/> with W packed once when constant and C
-/// written transposed into NCHW; 1x1 convolutions read X in place, depthwise ones run a direct kernel.
+/// written transposed into NCHW; 1x1 convolutions read X in place, depthwise ones run a direct kernel,
+/// and stride-1 "same width" ones with constant weights run <see cref="DirectFloatConvolution"/>.
 /// </summary>
 public sealed class ConvOperator : Operator
 {
+    private readonly bool _allowDirect;
+
+    public ConvOperator()
+        : this(allowDirect: true)
+    {
+    }
+
+    /// <param name="allowDirect">False keeps every constant-weight convolution on <see cref="ConvGemm"/> (tests of that path).</param>
+    internal ConvOperator(bool allowDirect) => _allowDirect = allowDirect;
+
     public override string OpType => "Conv";
 
     public override string TypeConstraints => "float";
@@ -36,14 +47,19 @@ public sealed class ConvOperator : Operator
         if (context.InputValue(1) is { } weights)
         {
             var w = weights.AsSpan<float>();
-            if (ConvGemm.TryCreate(window, w, shape.Batch, shape.Channels, shape.OutputChannels, shape.Group) is { } direct)
+            if (_allowDirect && DirectFloatConvolution.TryCreate(window, w, shape.Batch, shape.Channels, shape.OutputChannels, shape.Group) is { } direct)
                 return new PackedWeightsKernel(activation, direct);
+            if (ConvGemm.TryCreate(window, w, shape.Batch, shape.Channels, shape.OutputChannels, shape.Group) is { } gemm)
+                return new PackedWeightsKernel(activation, gemm);
             packed = new PackedFloatMatrix[shape.Group];
             for (int g = 0; g < shape.Group; g++)
                 packed[g] = PackedFloatMatrix.Pack(w.Slice(g * mg * k, mg * k), k, mg, 1, k);
         }
         return new GemmKernel(shape, activation, packed);
     }
+
+    /// <summary>Whether <paramref name="kernel"/> (made by this operator) runs <see cref="DirectFloatConvolution"/>.</summary>
+    internal static bool RunsDirect(Kernel kernel) => kernel is PackedWeightsKernel { Convolution: DirectFloatConvolution };
 
     public override long CountOperations(NodeContext context)
     {
@@ -89,9 +105,11 @@ public sealed class ConvOperator : Operator
         public int ChannelsPerGroup => Channels / Group;
     }
 
-    /// <summary>Constant weights on a vector CPU: <see cref="ConvGemm"/> packs input pixels itself.</summary>
-    private sealed class PackedWeightsKernel(FloatActivation activation, ConvGemm gemm) : Kernel
+    /// <summary>Constant weights on a vector CPU: <see cref="DirectFloatConvolution"/> or <see cref="ConvGemm"/>, which read X themselves.</summary>
+    private sealed class PackedWeightsKernel(FloatActivation activation, IPackedFloatConvolution gemm) : Kernel
     {
+        public IPackedFloatConvolution Convolution => gemm;
+
         public override int WorkspaceBytes => gemm.WorkspaceBytes;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

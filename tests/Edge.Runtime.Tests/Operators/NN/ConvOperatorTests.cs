@@ -43,6 +43,14 @@ public sealed class ConvOperatorTests
         new("tiny 4x4 batch 16 wide", [16, 32, 4, 4], 32, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
         new("tiny 4x4 batch 6 shared panels", [6, 3, 4, 4], 9, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
         new("tiny 6x6 batch 8 split tiles", [8, 3, 6, 6], 10, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        // Stride 1 with output rows as wide as the input's: the direct kernel's masks, zero rows, tiles of 1-3 vectors, 8-channel blocks.
+        new("same width dilated", [2, 3, 9, 10], 11, 1, [3, 3], [1, 1], [2, 2], [2, 2, 2, 2]),
+        new("same width 5x3 asymmetric vertical pads", [3, 2, 6, 5], 9, 1, [5, 3], [1, 1], [1, 1], [1, 1, 3, 1]),
+        new("same width wide kernel", [2, 4, 5, 13], 8, 1, [3, 7], [1, 1], [1, 1], [0, 3, 1, 3]),
+        new("same width 1d", [2, 3, 37], 10, 1, [5], [1], [1], [2, 2]),
+        new("same width ragged blocks", [5, 4, 3, 5], 17, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("same width batch 1 threaded", [1, 24, 12, 12], 19, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        new("same width groups", [3, 8, 6, 6], 12, 4, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
     ];
 
     [Theory]
@@ -56,11 +64,12 @@ public sealed class ConvOperatorTests
         var node = ConvNode(c);
         var expected = Reference(c, x, w, b);
         foreach (bool constantWeights in new[] { true, false })
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                var y = Run(new ConvOperator(), node, [x, w, b], [false, constantWeights, constantWeights], threads)[0];
-                AssertClose(expected, y.AsSpan<float>());
-            }
+            foreach (bool allowDirect in new[] { true, false })
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    var y = Run(new ConvOperator(allowDirect), node, [x, w, b], [false, constantWeights, constantWeights], threads)[0];
+                    AssertClose(expected, y.AsSpan<float>());
+                }
     }
 
     [Theory]
@@ -81,10 +90,30 @@ public sealed class ConvOperatorTests
             var node = ConvNode(c);
             node.Attributes.Set("activation", String(name));
             node.Attributes.Set("activation_params", Floats(parameters));
-            var y = Run(new ConvOperator(), node, [x, w, b], [false, true, true])[0];
-            AssertClose(plain.Select(v => Math.Min(Math.Max(v, lo), hi)).ToArray(), y.AsSpan<float>());
+            foreach (bool allowDirect in new[] { true, false })
+            {
+                var y = Run(new ConvOperator(allowDirect), node, [x, w, b], [false, true, true])[0];
+                AssertClose(plain.Select(v => Math.Min(Math.Max(v, lo), hi)).ToArray(), y.AsSpan<float>());
+            }
             Assert.Contains(plain, v => v < lo);
         }
+    }
+
+    [Theory]
+    [InlineData("2d 3x3 pads", true)]
+    [InlineData("same width dilated", true)]
+    [InlineData("same width 1d", true)]
+    [InlineData("same width groups", true)]
+    [InlineData("2d strided asymmetric pads", false)]
+    [InlineData("tiny 5x7 batch asymmetric pads", false)]
+    [InlineData("pointwise", false)]
+    public void StrideOneSameWidthConvolutionsRunTheDirectKernelOnAvx512(string caseName, bool direct)
+    {
+        var c = CaseNamed(caseName);
+        var random = new Random(3);
+        var kernel = Prepare(new ConvOperator(), ConvNode(c), [Random(random, c.X), Random(random, [c.Filters, c.X[1] / c.Group, .. c.Kernel])], [false, true]);
+        Assert.Equal(direct && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, ConvOperator.RunsDirect(kernel));
+        Assert.False(ConvOperator.RunsDirect(Prepare(new ConvOperator(allowDirect: false), ConvNode(c), [Random(random, c.X), Random(random, [c.Filters, c.X[1] / c.Group, .. c.Kernel])], [false, true])));
     }
 
     [Fact]

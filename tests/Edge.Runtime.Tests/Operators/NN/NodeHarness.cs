@@ -35,17 +35,20 @@ internal static class NodeHarness
         foreach (var output in outputs)
             if (output.Type == DataType.Float32)
                 output.AsSpan<float>().Fill(float.NaN);
-        kernel.Execute(KernelContext.ForTensors(inputs, outputs, kernel.WorkspaceBytes, threads == 1 ? ParallelRunner.Sequential : new ParallelRunner(threads)));
+        var kernelContext = KernelContext.ForTensors(inputs, outputs, kernel.WorkspaceBytes, threads == 1 ? ParallelRunner.Sequential : new ParallelRunner(threads));
+        // Sessions share one workspace between nodes: poison it too, so a kernel that reads scratch it never wrote fails.
+        kernelContext.Workspace.AsSpan().Fill(0xFF);
+        kernel.Execute(kernelContext);
         return outputs;
     }
 
-    /// <summary>Infers and prepares only, for tests of errors.</summary>
-    public static void Prepare(Operator op, Node node, Tensor?[] inputs, bool[]? constant = null)
+    /// <summary>Infers and prepares only, for tests of errors and of which kernel a node gets.</summary>
+    public static Kernel Prepare(Operator op, Node node, Tensor?[] inputs, bool[]? constant = null)
     {
         var context = new NodeContext(node, inputs.Select(t => t?.Type ?? DataType.Undefined).ToArray(), inputs.Select(t => t?.Shape).ToArray(),
             inputs.Select((t, i) => constant is not null && i < constant.Length && constant[i] ? t : null).ToArray());
         op.InferOutputs(context);
-        op.CreateKernel(context);
+        return op.CreateKernel(context);
     }
 
     public static Tensor Random(Random random, params int[] dims)
