@@ -33,6 +33,12 @@ internal sealed unsafe class DirectInt8Convolution
     /// <summary>Bytes the compact operand of a tile may use.</summary>
     private const int CompactBytes = 256 * 1024;
 
+    /// <summary>
+    /// Threads that may split a compact tile's images, each filling, computing and storing its own images in its own
+    /// workspace region: what one thread wrote, the same thread reads, so no cache lines cross cores mid-layer.
+    /// </summary>
+    private const int MaxImageWorkers = 4;
+
     /// <summary>Quad-image bytes from which its fill is split across the threads (below, waking them costs more).</summary>
     private const int ParallelFillBytes = 32 * 1024;
 
@@ -124,8 +130,17 @@ internal sealed unsafe class DirectInt8Convolution
         return kernels is null ? null : new DirectInt8Convolution(geometry, weights, kernels, image);
     }
 
-    /// <summary>The quad image, the gather rows, the compact operand, the accumulators of one tile and the per-channel offsets.</summary>
-    public int WorkspaceBytes => AccumulatorOffset + _g.OutChannelsPerGroup * AccumulatorStride * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int);
+    /// <summary>
+    /// The quad image, the gather rows, the compact operand, the accumulators of one tile and the per-channel offsets;
+    /// for compact tiles, a region of all but the offsets for each further thread that takes a share of the tile's images.
+    /// </summary>
+    public int WorkspaceBytes => BaseBytes + (_imagesPerTile > 1 ? (MaxImageWorkers - 1) * RegionBytes : 0);
+
+    private int BaseBytes => Align(AccumulatorOffset + _g.OutChannelsPerGroup * AccumulatorStride * sizeof(int) + _g.OutChannelsPerGroup * sizeof(int));
+
+    private int RegionBytes => Align(AccumulatorOffset + _g.OutChannelsPerGroup * AccumulatorStride * sizeof(int));
+
+    private byte* RegionOf(byte* workspace, int worker) => worker == 0 ? workspace : workspace + BaseBytes + (nint)(worker - 1) * RegionBytes;
 
     private int CompactOffset => Align(_image.Bytes) + Align(_image.GatherBytes);
 
@@ -179,6 +194,20 @@ internal sealed unsafe class DirectInt8Convolution
                         for (int b0 = 0; b0 < g.Batch; b0 += _imagesPerTile)
                         {
                             int images = Math.Min(_imagesPerTile, g.Batch - b0);
+                            int imageWorkers = Math.Min(Math.Min(parallel.Threads, MaxImageWorkers), images);
+                            if (imageWorkers > 1)
+                            {
+                                fixed (byte* xFixed = x)
+                                {
+                                    var share = new ImageShareJob
+                                    {
+                                        Owner = this, Template = job, Workspace = workspaceFixed, X = xFixed, Images = images, FirstImage = b0, Group = grp,
+                                        Pad = (byte)(xZero ^ flip), Flip = flip, FirstPass = grp == 0 && b0 == 0, Workers = imageWorkers,
+                                    };
+                                    parallel.For(imageWorkers, 1, in share, &RunImageShares<TSink>);
+                                }
+                                continue;
+                            }
                             for (int i = 0; i < images; i++)
                             {
                                 var image = x.Slice(((b0 + i) * g.Channels + grp * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
@@ -257,6 +286,44 @@ internal sealed unsafe class DirectInt8Convolution
                         Unsafe.WriteUnaligned(target + c, Unsafe.ReadUnaligned<uint>(source + c));
                 }
             }
+    }
+
+    /// <summary>Workers [first, end) of an image-split compact tile.</summary>
+    private static void RunImageShares<TSink>(in ImageShareJob share, int first, int end)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        for (int worker = first; worker < end; worker++)
+            share.Owner.RunImageShare<TSink>(in share, worker);
+    }
+
+    /// <summary>One worker's images of a compact tile, in its own region: filled, copied compact, computed over every output channel, stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunImageShare<TSink>(in ImageShareJob share, int worker)
+        where TSink : struct, IConvolutionSink, allows ref struct
+    {
+        var g = _g;
+        int start = share.Images * worker / share.Workers, end = share.Images * (worker + 1) / share.Workers;
+        if (end == start)
+            return;
+        int imageSize = g.Height * g.Width;
+        byte* region = RegionOf(share.Workspace, worker);
+        var quadImage = new Span<byte>(region, _image.Bytes);
+        var gather = new Span<byte>(region + Align(_image.Bytes), _image.GatherBytes);
+        for (int i = start; i < end; i++)
+        {
+            var image = new ReadOnlySpan<byte>(share.X + (nint)((share.FirstImage + i) * g.Channels + share.Group * g.ChannelsPerGroup) * imageSize, g.ChannelsPerGroup * imageSize);
+            // The region's padding is written on its first use in this run; later images overwrite only the interior.
+            _image.Fill(image, share.Pad, share.Flip, quadImage, gather, share.FirstPass && i == start, 0, _image.Quads);
+            CopyCompact(region, region + CompactOffset, i - start);
+        }
+        var job = share.Template;
+        job.Image = region + CompactOffset;
+        job.Accumulators = (int*)(region + AccumulatorOffset);
+        job.Batch = share.FirstImage + start;
+        job.Images = end - start;
+        job.WidePixels = (end - start) * g.OutPixels;
+        job.Workers = 1;
+        RunWorkers<TSink>(in job, 0, 1);
     }
 
     /// <summary>Worker w's share of the channel quads of the quad image.</summary>
@@ -346,6 +413,18 @@ internal sealed unsafe class DirectInt8Convolution
         public byte Pad, Flip;
         public bool FillPadding;
         public int Workers;
+    }
+
+    /// <summary>A compact tile split by images: the run's job as a template and what each worker needs to fill its own region.</summary>
+    private struct ImageShareJob
+    {
+        public DirectInt8Convolution Owner;
+        public Job Template;
+        public byte* Workspace;
+        public byte* X;
+        public int Images, FirstImage, Group, Workers;
+        public byte Pad, Flip;
+        public bool FirstPass;
     }
 
     /// <summary>One run's pinned operands for the workers (valid while <see cref="Run"/>'s fixed block runs).</summary>

@@ -10,7 +10,7 @@ namespace Edge.Runtime.Tests.Operators.Quantization;
 /// <summary>
 /// The direct engine (symmetric int8 weights, input read in place from quad-interleaved phase planes by generated VNNI code)
 /// against the definition, one multiply-add at a time: exact int32 results for u8 and s8 inputs with full-range values and
-/// non-zero input zero points, odd sizes, strides, dilations, groups, channel counts that leave a quad partly empty, 1 and 2 threads.
+/// non-zero input zero points, odd sizes, strides, dilations, groups, channel counts that leave a quad partly empty, 1, 2 and 3 threads.
 /// </summary>
 public sealed class DirectInt8ConvolutionTests
 {
@@ -47,6 +47,7 @@ public sealed class DirectInt8ConvolutionTests
     {
         var geometry = Geometry(x, outChannels, kernel, group, strides, dilations, pads);
         using var twoThreads = new ParallelRunner(2);
+        using var threeThreads = new ParallelRunner(3);
         foreach (bool xSigned in new[] { false, true })
         {
             var random = new Random(x.Sum() * 13 + outChannels + (xSigned ? 1 : 0));
@@ -54,7 +55,8 @@ public sealed class DirectInt8ConvolutionTests
             var weights = Bytes(random, geometry.OutChannels * geometry.PatchSize);
             int xZero = xSigned ? random.Next(-128, 128) : random.Next(256);
             var expected = DirectLoops(geometry, input, xSigned, xZero, weights);
-            foreach (var parallel in new[] { ParallelRunner.Sequential, twoThreads })
+            // Three threads split a compact tile's images unevenly (16 images: 5, 5, 6; 3 in the last tile of 50: 1 each).
+            foreach (var parallel in new[] { ParallelRunner.Sequential, twoThreads, threeThreads })
             {
                 var actual = Run(geometry, input, xSigned, xZero, weights, parallel, out bool direct);
                 Assert.Equal(VnniRuns, direct);
