@@ -22,10 +22,10 @@ public sealed class ParallelRunner : IDisposable
     // How long a worker keeps spinning for the next loop before it blocks: kernels of one inference
     // start parallel loops every few tens of microseconds, and waking a blocked thread takes about as long,
     // so a worker asleep when a loop starts makes the caller wait for it. Spinning for a fixed count
-    // (about 130 us here) let workers fall asleep between back-to-back inferences of a 0.1 ms model
-    // (`edge bench` on ptq_per_channel at batch 16: p50 0.264 ms on 2 threads, 0.103 on 1); a time
-    // bound holds on every CPU.
-    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
+    // of SpinWait let workers fall asleep between back-to-back inferences of a 0.1 ms model (`edge
+    // bench` on ptq_per_channel at batch 16: p50 0.264 ms on 2 threads, 0.103 on 1); a time bound
+    // holds on every CPU. 0.5 ms: ResNet and the PTQ fixture measured the same from 0.13 to 1 ms.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 2000;
     private volatile bool _disposed;
     private Exception? _failure;
 
