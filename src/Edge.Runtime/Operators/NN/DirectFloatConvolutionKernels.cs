@@ -57,12 +57,27 @@ internal static unsafe class DirectFloatConvolutionKernels
     {
         var geo = job.Geometry;
         int pixels = geo.Height * geo.Width, lead = geo.Lead, stride = geo.PlaneStride;
+        // Vector stores inline, no calls: the planes of small images are a few vectors each (a 4x4 one is two), so
+        // per-plane Clear/CopyTo calls cost more than the moves (about 10 of conv3's 45 us in the digits teacher).
+        var zero = Vector512<float>.Zero;
         for (int plane = start; plane < end; plane++)
         {
-            float* dst = job.Padded + (long)plane * stride;
-            new Span<float>(dst, lead).Clear();
-            new ReadOnlySpan<float>(job.X + (long)plane * pixels, pixels).CopyTo(new Span<float>(dst + lead, pixels));
-            new Span<float>(dst + lead + pixels, stride - lead - pixels).Clear();
+            float* dst = job.Padded + (long)plane * stride, src = job.X + (long)plane * pixels;
+            for (int i = 0; i < stride; i += Lanes)
+                zero.Store(dst + i);
+            float* data = dst + lead;
+            if (pixels < Lanes)
+            {
+                for (int i = 0; i < pixels; i++)
+                    data[i] = src[i];
+                continue;
+            }
+            int j = 0;
+            for (; j + Lanes <= pixels; j += Lanes)
+                Vector512.Load(src + j).Store(data + j);
+            // The ragged end: the last 16 values again, overlapping what is already there with the same values.
+            if (j < pixels)
+                Vector512.Load(src + pixels - Lanes).Store(data + pixels - Lanes);
         }
     }
 
