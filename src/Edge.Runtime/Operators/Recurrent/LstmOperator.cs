@@ -41,6 +41,9 @@ public sealed class LstmOperator : Operator
     private sealed class LstmKernel(RecurrentSpec spec, NodeContext context, RecurrentActivation[] activations, bool inputForget)
         : RecurrentKernel(spec, context, hasCellOutput: true, [spec.GateWidth])
     {
+        // Every batch row steps on its own (h·Rᵀ row by row, gates per row).
+        protected override bool SplitsRows => true;
+
         protected override ReadOnlySpan<float> InitialCell(KernelContext context) =>
             context.OptionalInput(6) is { } c0 ? c0.AsSpan<float>() : default;
 
@@ -60,17 +63,18 @@ public sealed class LstmOperator : Operator
 
         protected override void RunDirection(ref RecurrentDirectionRun run, KernelContext context)
         {
-            int hidden = Spec.HiddenSize, width = Spec.GateWidth, batch = Spec.Batch;
+            int hidden = Spec.HiddenSize, width = Spec.GateWidth;
             var peepholes = context.OptionalInput(7) is { } p ? p.AsSpan<float>().Slice(run.Direction * 3 * hidden, 3 * hidden) : default;
             ref readonly var f = ref activations[run.Direction * 3];
             ref readonly var g = ref activations[run.Direction * 3 + 1];
             ref readonly var h = ref activations[run.Direction * 3 + 2];
             float? clip = Spec.Clip;
 
+            int first = run.FirstRow, end = run.FirstRow + run.Rows;
             for (int step = 0; step < Spec.SequenceLength; step++)
             {
-                RecurrentMatMul.Multiply(run.Hidden, hidden, run.RecurrentWeights, run.Gates, width, batch, width, hidden, default);
-                for (int n = 0; n < batch; n++)
+                RecurrentMatMul.Multiply(run.Hidden[(first * hidden)..], hidden, run.RecurrentWeights, run.Gates[(first * width)..], width, run.Rows, width, hidden, default);
+                for (int n = first; n < end; n++)
                 {
                     int time = TimeAt(run, n, step);
                     if (time < 0)

@@ -7,6 +7,9 @@ internal ref struct RecurrentDirectionRun
 
     public bool Reverse;
 
+    /// <summary>The batch rows this run steps: all of them, or one thread's share when the rows are split.</summary>
+    public int FirstRow, Rows;
+
     /// <summary>X·Wᵀ + input-side biases for every (time, batch), in X's row order, gate width wide.</summary>
     public ReadOnlySpan<float> Projection;
 

@@ -107,6 +107,8 @@ internal abstract class RecurrentKernel : Kernel
             {
                 Direction = d,
                 Reverse = spec.Direction == RecurrentDirection.Reverse || d == 1,
+                FirstRow = 0,
+                Rows = batch,
                 Projection = projection,
                 RecurrentWeights = rT,
                 RecurrentBias = hasRecurrentBias ? recurrentBias : default,
@@ -116,7 +118,10 @@ internal abstract class RecurrentKernel : Kernel
                 Lengths = lengths,
                 Output = y,
             };
-            RunDirection(ref run, context);
+            if (SplitsRows && context.Parallel.Threads > 1 && batch > 1 && (long)batch * steps * gateWidth * (hidden + 8) >= MinSplitWork)
+                RunRowsInParallel(ref run, context);
+            else
+                RunDirection(ref run, context);
 
             for (int n = 0; n < batch; n++)
             {
@@ -132,6 +137,64 @@ internal abstract class RecurrentKernel : Kernel
 
     /// <summary>initial_c for LSTM; empty for ops without a cell state.</summary>
     protected virtual ReadOnlySpan<float> InitialCell(KernelContext context) => default;
+
+    /// <summary>
+    /// Whether <see cref="RunDirection"/> honours <see cref="RecurrentDirectionRun.FirstRow"/> and <see cref="RecurrentDirectionRun.Rows"/>,
+    /// so that threads can each step a share of the batch through the whole sequence (one join per direction, not one per step).
+    /// </summary>
+    protected virtual bool SplitsRows => false;
+
+    /// <summary>Multiply-adds (rows × steps × gates × (hidden + the gate math)) below which a second thread costs more than it saves.</summary>
+    private const long MinSplitWork = 1L << 18;
+
+    private unsafe void RunRowsInParallel(ref RecurrentDirectionRun run, KernelContext context)
+    {
+        fixed (float* projection = run.Projection, weights = run.RecurrentWeights, recurrentBias = run.RecurrentBias)
+        fixed (float* gates = run.Gates, hidden = run.Hidden, cell = run.Cell, output = run.Output)
+        fixed (int* lengths = run.Lengths)
+        {
+            var job = new RowSplitJob
+            {
+                Kernel = this, Context = context, Direction = run.Direction, Reverse = run.Reverse,
+                Projection = projection, ProjectionLength = run.Projection.Length, Weights = weights, WeightsLength = run.RecurrentWeights.Length,
+                RecurrentBias = recurrentBias, RecurrentBiasLength = run.RecurrentBias.Length, Gates = gates, GatesLength = run.Gates.Length,
+                Hidden = hidden, HiddenLength = run.Hidden.Length, Cell = cell, CellLength = run.Cell.Length, Lengths = lengths, LengthsLength = run.Lengths.Length,
+                Output = output, OutputLength = run.Output.Length,
+            };
+            // Whole groups of RecurrentMatMul's 4-row blocks per thread: a row it runs alone sums in another order, so
+            // only the batch's last rows may fall outside a block, exactly as on one thread.
+            context.Parallel.For((Spec.Batch + RowBlock - 1) / RowBlock, 1, in job, &RunRows);
+        }
+    }
+
+    private const int RowBlock = 4;
+
+    /// <summary>Steps row blocks [start, end) of the batch through the direction.</summary>
+    private static unsafe void RunRows(in RowSplitJob job, int start, int end)
+    {
+        int first = start * RowBlock, last = Math.Min(job.Kernel.Spec.Batch, end * RowBlock);
+        var run = new RecurrentDirectionRun
+        {
+            Direction = job.Direction, Reverse = job.Reverse, FirstRow = first, Rows = last - first,
+            Projection = new ReadOnlySpan<float>(job.Projection, job.ProjectionLength), RecurrentWeights = new ReadOnlySpan<float>(job.Weights, job.WeightsLength),
+            RecurrentBias = new ReadOnlySpan<float>(job.RecurrentBias, job.RecurrentBiasLength), Gates = new Span<float>(job.Gates, job.GatesLength),
+            Hidden = new Span<float>(job.Hidden, job.HiddenLength), Cell = new Span<float>(job.Cell, job.CellLength),
+            Lengths = new ReadOnlySpan<int>(job.Lengths, job.LengthsLength), Output = new Span<float>(job.Output, job.OutputLength),
+        };
+        job.Kernel.RunDirection(ref run, job.Context);
+    }
+
+    /// <summary>A direction's buffers as pointers (valid while <see cref="RunRowsInParallel"/> pins them), for the threads that split its rows.</summary>
+    private unsafe struct RowSplitJob
+    {
+        public RecurrentKernel Kernel;
+        public KernelContext Context;
+        public int Direction;
+        public bool Reverse;
+        public float* Projection, Weights, RecurrentBias, Gates, Hidden, Cell, Output;
+        public int* Lengths;
+        public int ProjectionLength, WeightsLength, RecurrentBiasLength, GatesLength, HiddenLength, CellLength, OutputLength, LengthsLength;
+    }
 
     /// <summary>
     /// Splits one direction's B (Wb then Rb, 2 × gate width; empty when absent) into the bias folded into the

@@ -96,6 +96,7 @@ internal static class RecurrentMatMul
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> MulAdd(Vector<float> x, Vector<float> y, Vector<float> acc) => Vector.MultiplyAddEstimate(x, y, acc);
 
+    /// <remarks><see cref="RecurrentKernel"/> splits batches across threads in whole 4-row blocks to keep results identical: keep them in step.</remarks>
     private static void Block4x2(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int k, Vector<float> init0, Vector<float> init1)
     {
         int width = Vector<float>.Count;

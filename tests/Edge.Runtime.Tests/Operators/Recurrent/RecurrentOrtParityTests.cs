@@ -43,4 +43,25 @@ public sealed class RecurrentOrtParityTests
             RecurrentTestGraph.AssertClose(expected[output].ToDoubleArray(), actual[output], output);
         }
     }
+
+    [Theory]
+    [InlineData("forward", 0)]
+    [InlineData("reverse", 1)]
+    [InlineData("bidirectional", 2)]
+    public void LstmRowsSplitAcrossThreadsEqualOneThreadBitForBit(string direction, int variant)
+    {
+        // Big enough for the split (16 rows × 12 steps × 4·40 gates × 48): ragged sequence_lens, peepholes, clip.
+        var c = RecurrentCase.Random(4, seed: 70 + variant, sequenceLength: 12, batch: 17, inputSize: 8, hiddenSize: 40, direction, 0, withOptionalInputs: true) with
+        {
+            Clip = variant == 1 ? 0.8f : null,
+        };
+        string[] outputs = ["Y", "Y_h", "Y_c"];
+        var one = RecurrentTestGraph.Run("LSTM", c, constantWeights: true, outputs);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var split = RecurrentTestGraph.Run("LSTM", c, constantWeights: true, outputs, threads: threads);
+            foreach (string output in outputs)
+                Assert.True(one[output].AsSpan<float>().SequenceEqual(split[output].AsSpan<float>()), $"{output} on {threads} threads differs from one thread");
+        }
+    }
 }

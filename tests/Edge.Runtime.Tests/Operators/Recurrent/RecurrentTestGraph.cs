@@ -20,12 +20,14 @@ internal static class RecurrentTestGraph
     /// W, R, B and P are initializers (packed at plan time); otherwise every input is a graph input.
     /// <paramref name="tweak"/> edits the imported node's attributes (to make them wrong).
     /// </summary>
-    public static Dictionary<string, Tensor> Run(string opType, RecurrentCase c, bool constantWeights, string[] outputs, int opset = 14, Action<NodeAttributes>? tweak = null)
+    public static Dictionary<string, Tensor> Run(string opType, RecurrentCase c, bool constantWeights, string[] outputs, int opset = 14, Action<NodeAttributes>? tweak = null,
+        int threads = 1)
     {
         var model = BuildModel(opType, c, constantWeights, outputs, opset, out var feeds);
         var graph = GraphImporter.Import(model);
         tweak?.Invoke(graph.Nodes.Single().Attributes);
-        return new EdgeSession(graph).Run(feeds);
+        using var session = new EdgeSession(graph, new Edge.Runtime.Sessions.SessionOptions { Threads = threads });
+        return session.Run(feeds);
     }
 
     /// <summary>Runs the same model in ONNX Runtime (one thread, no graph optimisations).</summary>
