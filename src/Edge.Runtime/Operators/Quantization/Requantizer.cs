@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Edge.Runtime.Operators.Quantization;
 
@@ -81,6 +82,55 @@ internal static class Requantizer
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RequantizeUniform(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
+    {
+        if (Avx512F.IsSupported && acc.Length >= 16)
+            RequantizeUniform512(acc, bias, scale, zeroPoint, signed, output);
+        else
+            RequantizeUniform256(acc, bias, scale, zeroPoint, signed, output);
+    }
+
+    /// <summary>
+    /// <see cref="RequantizeUniform"/> 16 lanes at a time with x86 instructions whose semantics are the scalar formula's:
+    /// maxps/minps clamp, cvtps2dq rounds half to even (the default MXCSR mode), and the clamped values narrow
+    /// without saturation code. About a third of the instructions of the portable path, which requantized 12 % of the
+    /// PTQ fixture's time.
+    /// </summary>
+    internal static unsafe void RequantizeUniform512(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
+    {
+        var (lo, hi) = Bounds(zeroPoint, signed);
+        int n = acc.Length, i = 0;
+        if (output.Length < n)
+            throw new ArgumentException("output is shorter than the accumulators");
+        fixed (int* a = acc)
+        fixed (byte* o = output)
+        {
+            if (n >= 16)
+            {
+                var vLo = Vector512.Create(lo);
+                var vHi = Vector512.Create(hi);
+                var vZero = Vector512.Create(zeroPoint);
+                var vScale = Vector512.Create(scale);
+                var vBias = Vector512.Create(bias);
+                for (; ; i += 16)
+                {
+                    // The tail as one last overlapping block: rewriting a few outputs with the same values beats a scalar loop.
+                    if (i > n - 16)
+                        i = n - 16;
+                    var f = Avx512F.ConvertToVector512Single(Vector512.Load(a + i) + vBias) * vScale;
+                    var q = Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(f, vLo), vHi)) + vZero;
+                    Avx512F.ConvertToVector128Byte(q).Store(o + i);
+                    if (i == n - 16)
+                        break;
+                }
+                return;
+            }
+            for (; i < n; i++)
+                o[i] = (byte)(RoundToInt(Clamp((float)(a[i] + bias) * scale, lo, hi)) + zeroPoint);
+        }
+    }
+
+    /// <summary><see cref="RequantizeUniform"/> on 8-lane vectors (any CPU with them), the rest one at a time.</summary>
+    internal static void RequantizeUniform256(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
     {
         var (lo, hi) = Bounds(zeroPoint, signed);
         int n = acc.Length, i = 0;

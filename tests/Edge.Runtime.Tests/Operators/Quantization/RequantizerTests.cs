@@ -45,15 +45,28 @@ public sealed class RequantizerTests
         // Lengths around the 16-wide blocks, so the overlapping last block and the scalar short rows both run.
         for (int n = 1; n <= 70; n++)
         {
-            var acc = Enumerable.Range(0, n).Select(_ => random.Next(-3000, 3000)).ToArray();
+            // Past both ends of the output range too, so the clamps and the unsaturated narrowing are exercised.
+            var acc = Enumerable.Range(0, n).Select(_ => random.Next(-3000, 3000) * (random.Next(8) == 0 ? 100 : 1)).ToArray();
             int bias = random.Next(-500, 500);
             var output = new byte[n + 1];
             output[n] = 0xA5;
             int zero = signed ? -3 : 7;
-            Requantizer.RequantizeUniform(acc, bias, scale, zero, signed, output.AsSpan(0, n));
-            for (int i = 0; i < n; i++)
-                Assert.Equal(Requantizer.RequantizeOne(acc[i] + bias, scale, zero, signed), output[i]);
-            Assert.Equal(0xA5, output[n]);
+            // The dispatcher and each variant this CPU has (the AVX-512 one only from 16 values).
+            var variants = new List<Action>
+            {
+                () => Requantizer.RequantizeUniform(acc, bias, scale, zero, signed, output.AsSpan(0, n)),
+                () => Requantizer.RequantizeUniform256(acc, bias, scale, zero, signed, output.AsSpan(0, n)),
+            };
+            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                variants.Add(() => Requantizer.RequantizeUniform512(acc, bias, scale, zero, signed, output.AsSpan(0, n)));
+            foreach (var run in variants)
+            {
+                Array.Fill(output, (byte)0x5A, 0, n);
+                run();
+                for (int i = 0; i < n; i++)
+                    Assert.Equal(Requantizer.RequantizeOne(acc[i] + bias, scale, zero, signed), output[i]);
+                Assert.Equal(0xA5, output[n]);
+            }
         }
     }
 
