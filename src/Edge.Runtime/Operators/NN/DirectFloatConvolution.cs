@@ -37,14 +37,14 @@ internal sealed unsafe class DirectFloatConvolution : IPackedFloatConvolution
 
     private readonly DirectFloatConvolutionGeometry _geometry;
     private readonly float[] _weights;
-    private readonly int[] _taps;
+    private readonly int[] _steps;
     private readonly float[] _masks;
 
-    private DirectFloatConvolution(DirectFloatConvolutionGeometry geometry, float[] weights, int[] taps, float[] masks)
+    private DirectFloatConvolution(DirectFloatConvolutionGeometry geometry, float[] weights, int[] steps, float[] masks)
     {
         _geometry = geometry;
         _weights = weights;
-        _taps = taps;
+        _steps = steps;
         _masks = masks;
     }
 
@@ -124,18 +124,17 @@ internal sealed unsafe class DirectFloatConvolution : IPackedFloatConvolution
         if (x.Length < geo.Batch * channels * geo.Height * geo.Width || y.Length < geo.Batch * outputChannels * geo.OutPixels
             || (!bias.IsEmpty && bias.Length < outputChannels) || workspace.Length < WorkspaceBytes)
             throw new ArgumentException("Conv operands are smaller than the planned shapes");
-        var copies = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(workspace);
-        long multiplyAdds = (long)geo.Batch * outputChannels * geo.OutPixels * (_taps.Length / 2);
+        var padded = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(workspace);
+        long multiplyAdds = (long)geo.Batch * outputChannels * geo.OutPixels * (_steps.Length / 2);
         bool threaded = parallel.Threads > 1 && multiplyAdds >= MinThreadedMultiplyAdds;
-        fixed (float* px = x, py = y, pbias = bias, pw = _weights, pc = copies)
-        fixed (int* taps = _taps)
+        fixed (float* px = x, py = y, pbias = bias, pw = _weights, pc = padded)
+        fixed (int* steps = _steps)
         fixed (float* masks = _masks)
         {
             var job = new DirectFloatConvolutionJob
             {
-                Geometry = geo, X = px, Y = py, Bias = bias.IsEmpty ? null : pbias, Weights = pw, Padded = pc, Taps = taps, Masks = masks,
-                TapCount = _taps.Length / 2, BlockTaps = ChannelBlock * (_taps.Length / 2 / geo.ChannelsPerGroup), Lower = activation.IsNone ? float.NegativeInfinity : activation.Min,
-                Upper = activation.IsNone ? float.PositiveInfinity : activation.Max,
+                Geometry = geo, X = px, Y = py, Bias = bias.IsEmpty ? null : pbias, Weights = pw, Padded = pc, Steps = steps, Masks = masks,
+                StepCount = _steps.Length / 2, BlockSteps = ChannelBlock * (_steps.Length / 2 / geo.ChannelsPerGroup), Clamp = !activation.IsNone, Lower = activation.Min, Upper = activation.Max,
             };
             if (!threaded)
                 DirectFloatConvolutionKernels.RunImages(in job, 0, geo.Batch);
@@ -172,14 +171,16 @@ internal readonly unsafe struct DirectFloatConvolutionJob
     public float* Weights { get; init; }
     /// <summary>X's planes between zero rows, <see cref="DirectFloatConvolutionGeometry.PlaneStride"/> apart.</summary>
     public float* Padded { get; init; }
-    /// <summary>Per input channel of a group and tap: offset into the group's copies, offset of its column's mask.</summary>
-    public int* Taps { get; init; }
+    /// <summary>Per step (input channel and tap, in the packed weights' order): offset into the group's planes, offset of the tap column's mask.</summary>
+    public int* Steps { get; init; }
     /// <summary>[block][kernel column][16 lanes] bit masks.</summary>
     public float* Masks { get; init; }
-    /// <summary>Input channels per group × taps: the multiply-adds per output pixel.</summary>
-    public int TapCount { get; init; }
+    /// <summary>Steps (input channels per group × taps): the multiply-adds per output pixel.</summary>
+    public int StepCount { get; init; }
     /// <summary>Steps per block of <see cref="DirectFloatConvolution.ChannelBlock"/> input channels.</summary>
-    public int BlockTaps { get; init; }
+    public int BlockSteps { get; init; }
+    /// <summary>Whether a fused Relu/Clip bounds the outputs to [Lower, Upper] (without one, NaN must pass through).</summary>
+    public bool Clamp { get; init; }
     public float Lower { get; init; }
     public float Upper { get; init; }
 }

@@ -119,14 +119,14 @@ internal static unsafe class DirectFloatConvolutionKernels
                             job.Masks + b * geo.KernelWidth * Lanes, job.Y + ((long)n * outputChannels + m0) * geo.OutPixels + b * Lanes,
                             Math.Min(Lanes, geo.OutPixels - b * Lanes));
                     }
-                    tile.Weights = job.Weights + ((long)g * geo.RowBlocks + block) * job.TapCount * Rows;
+                    tile.Weights = job.Weights + ((long)g * geo.RowBlocks + block) * job.StepCount * Rows;
                     tile.Bias = bias;
                     tile.Rows = rows;
                     // Channel blocks one after another, each summed on its own and added into the total (ORT's order).
-                    for (int done = 0; done < job.TapCount; done += job.BlockTaps)
+                    for (int done = 0; done < job.StepCount; done += job.BlockSteps)
                     {
-                        int stop = Math.Min(job.TapCount, done + job.BlockTaps);
-                        var phase = done == 0 ? (stop == job.TapCount ? BlockPhase.Only : BlockPhase.First) : stop == job.TapCount ? BlockPhase.Last : BlockPhase.Middle;
+                        int stop = Math.Min(job.StepCount, done + job.BlockSteps);
+                        var phase = done == 0 ? (stop == job.StepCount ? BlockPhase.Only : BlockPhase.First) : stop == job.StepCount ? BlockPhase.Last : BlockPhase.Middle;
                         switch (count)
                         {
                             case 3: Tile<Three>(ref tile, in job, done, stop, phase, partial); break;
@@ -147,7 +147,7 @@ internal static unsafe class DirectFloatConvolutionKernels
     private static void Tile<TWidth>(ref TileOperands tile, in DirectFloatConvolutionJob job, int start, int stop, BlockPhase phase, Vector512<float>* partial)
         where TWidth : struct, ITileWidth
     {
-        int* steps = job.Taps;
+        int* steps = job.Steps;
         float* w = tile.Weights + (long)start * Rows;
         float* x0 = tile.Input0, x1 = tile.Input1, x2 = tile.Input2, m0 = tile.Mask0, m1 = tile.Mask1, m2 = tile.Mask2;
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
@@ -217,23 +217,38 @@ internal static unsafe class DirectFloatConvolutionKernels
         switch (phase)
         {
             case BlockPhase.First:
-                *p0 = v0; *p1 = v1; *p2 = v2;
+                *p0 = v0;
+                if (TWidth.Count > 1) *p1 = v1;
+                if (TWidth.Count > 2) *p2 = v2;
                 return;
             case BlockPhase.Middle:
-                *p0 = v0 + *p0; *p1 = v1 + *p1; *p2 = v2 + *p2;
+                *p0 = v0 + *p0;
+                if (TWidth.Count > 1) *p1 = v1 + *p1;
+                if (TWidth.Count > 2) *p2 = v2 + *p2;
                 return;
             case BlockPhase.Last:
-                v0 += *p0; v1 += *p1; v2 += *p2;
+                v0 += *p0;
+                if (TWidth.Count > 1) v1 += *p1;
+                if (TWidth.Count > 2) v2 += *p2;
                 break;
         }
         var b = Vector512.Create(tile.Bias[row]);
-        var lo = Vector512.Create(job.Lower);
-        var hi = Vector512.Create(job.Upper);
         long offset = (long)row * job.Geometry.OutPixels;
-        // x86 max/min, not IEEE's: a NaN stays NaN (second operand), and no fix-up code per vector.
-        StoreVector(Avx512F.Min(Avx512F.Max(v0 + b, lo), hi), tile.Output0 + offset, tile.Count0);
-        if (TWidth.Count > 1) StoreVector(Avx512F.Min(Avx512F.Max(v1 + b, lo), hi), tile.Output1 + offset, tile.Count1);
-        if (TWidth.Count > 2) StoreVector(Avx512F.Min(Avx512F.Max(v2 + b, lo), hi), tile.Output2 + offset, tile.Count2);
+        v0 += b;
+        v1 += b;
+        v2 += b;
+        if (job.Clamp)
+        {
+            // x86 max/min as MLAS's activations use them: a NaN sum becomes the lower bound (Relu: 0), as in ORT.
+            var lo = Vector512.Create(job.Lower);
+            var hi = Vector512.Create(job.Upper);
+            v0 = Avx512F.Min(Avx512F.Max(v0, lo), hi);
+            v1 = Avx512F.Min(Avx512F.Max(v1, lo), hi);
+            v2 = Avx512F.Min(Avx512F.Max(v2, lo), hi);
+        }
+        StoreVector(v0, tile.Output0 + offset, tile.Count0);
+        if (TWidth.Count > 1) StoreVector(v1, tile.Output1 + offset, tile.Count1);
+        if (TWidth.Count > 2) StoreVector(v2, tile.Output2 + offset, tile.Count2);
     }
 
     /// <summary>Stores the first <paramref name="count"/> lanes (all 16, some, or none for a padding slot).</summary>

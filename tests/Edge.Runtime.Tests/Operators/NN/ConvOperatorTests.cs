@@ -116,6 +116,27 @@ public sealed class ConvOperatorTests
         Assert.False(ConvOperator.RunsDirect(Prepare(new ConvOperator(allowDirect: false), ConvNode(c), [Random(random, c.X), Random(random, [c.Filters, c.X[1] / c.Group, .. c.Kernel])], [false, true])));
     }
 
+    [Theory]
+    [InlineData("2d 3x3 pads")]
+    [InlineData("tiny 4x4 batch 16 wide")]
+    [InlineData("tiny 5x7 batch asymmetric pads")]
+    public void NanInputsReachEveryOutputTheyTouchOnEveryPath(string caseName)
+    {
+        var c = CaseNamed(caseName);
+        var random = new Random(12);
+        var x = Random(random, c.X);
+        x.AsSpan<float>()[x.Shape.ElementCount / 2] = float.NaN;
+        var w = Random(random, [c.Filters, c.X[1] / c.Group, .. c.Kernel]);
+        var b = Random(random, c.Filters);
+        var expected = Reference(c, x, w, b);
+        Assert.Contains(expected, double.IsNaN);
+        foreach (bool allowDirect in new[] { true, false })
+        {
+            var y = Run(new ConvOperator(allowDirect), ConvNode(c), [x, w, b], [false, true, true])[0].AsSpan<float>().ToArray();
+            Assert.Equal(expected.Select(double.IsNaN), y.Select(float.IsNaN));
+        }
+    }
+
     [Fact]
     public void FusedReluAppliesOnTheDepthwisePath()
     {
