@@ -126,9 +126,8 @@ public sealed class QLinearAddOperator : Operator
         }
 
         /// <summary>
-        /// Same-shape inputs (residual adds) 16 lanes at a time on AVX-512, the same float operations per lane with
-        /// instructions of the scalar semantics (maxps/minps clamp, cvtps2dq half-even rounding, clamped so the narrowing
-        /// needs no saturation); returns how many outputs it wrote (a multiple of 16).
+        /// Same-shape inputs (residual adds) 16 lanes at a time on AVX-512, the same float operations per lane, finished by
+        /// <see cref="Requantizer.ClampRoundNarrow"/>; returns how many outputs it wrote (a multiple of 16).
         /// </summary>
         private static unsafe int RunSameShape512(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> c, QLinearBinary.Parameters p, float lo, float hi, bool signed)
         {
@@ -151,8 +150,7 @@ public sealed class QLinearAddOperator : Operator
                     var vb = signed ? Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)pb + i)) : Avx512F.ConvertToVector512Int32(Vector128.Load(pb + i));
                     var fa = Avx512F.ConvertToVector512Single(va - vaZero) * vaScale;
                     var fb = Avx512F.ConvertToVector512Single(vb - vbZero) * vbScale;
-                    var v = Avx512F.Min(Avx512F.Max((fa + fb) / vcScale, vLo), vHi);
-                    Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(v) + vcZero).Store(pc + i);
+                    Requantizer.ClampRoundNarrow((fa + fb) / vcScale, vLo, vHi, vcZero).Store(pc + i);
                 }
             }
             return n;

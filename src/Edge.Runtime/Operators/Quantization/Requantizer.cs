@@ -117,8 +117,7 @@ internal static class Requantizer
                     if (i > n - 16)
                         i = n - 16;
                     var f = Avx512F.ConvertToVector512Single(Vector512.Load(a + i) + vBias) * vScale;
-                    var q = Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(f, vLo), vHi)) + vZero;
-                    Avx512F.ConvertToVector128Byte(q).Store(o + i);
+                    ClampRoundNarrow(f, vLo, vHi, vZero).Store(o + i);
                     if (i == n - 16)
                         break;
                 }
@@ -128,6 +127,15 @@ internal static class Requantizer
                 o[i] = (byte)(RoundToInt(Clamp((float)(a[i] + bias) * scale, lo, hi)) + zeroPoint);
         }
     }
+
+    /// <summary>
+    /// Sixteen scaled values to bytes with the scalar formula's semantics: clamp to [lo, hi] by maxps/minps (NaN becomes
+    /// lo), round half to even by cvtps2dq (the default MXCSR mode), add the zero point, and narrow without saturation
+    /// (the clamp keeps every value in the type's range, signed or unsigned alike).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> ClampRoundNarrow(Vector512<float> scaled, Vector512<float> lo, Vector512<float> hi, Vector512<int> zeroPoint) =>
+        Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(scaled, lo), hi)) + zeroPoint);
 
     /// <summary><see cref="RequantizeUniform"/> on 8-lane vectors (any CPU with them), the rest one at a time.</summary>
     internal static void RequantizeUniform256(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, bool signed, Span<byte> output)
